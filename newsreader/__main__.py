@@ -1,0 +1,5 @@
+"""Lets `python -m newsreader` run the command line."""
+
+from newsreader.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,87 @@
+"""The command line: the reader, import, list, search, tags, bookmark, reindex, doctor."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from newsreader import __version__
+from newsreader.cli_output import Output
+from newsreader.library import Library, LibraryError, default_library_path
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"newsreader: {message}\n")
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    db_help = "the library file (default: $NEWSREADER_DB or the user data folder)"
+    parser = _Parser(prog="newsreader", description="A terminal news reader.")
+    parser.add_argument("--version", action="version", version=f"newsreader {__version__}")
+    parser.add_argument("--db", type=Path, help=db_help)
+    # `--db` also after the sub-command; SUPPRESS keeps it from hiding one given before.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    imp = commands.add_parser("import", parents=[common], help="import article files and folders")
+    imp.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+
+    lst = commands.add_parser("list", parents=[common], help="list articles")
+    lst.add_argument("--tag", help="only articles with this tag (any case)")
+    lst.add_argument("--bookmarked", action="store_true", help="only bookmarked articles")
+    lst.add_argument("--json", action="store_true", help="print one JSON array")
+
+    search = commands.add_parser("search", parents=[common], help="full-text search")
+    search.add_argument("query", nargs="+", metavar="QUERY")
+    search.add_argument("--limit", type=int, default=20, help="at most N results (default 20)")
+    search.add_argument("--json", action="store_true", help="print one JSON array")
+
+    tags = commands.add_parser("tags", parents=[common], help="list tags with article counts")
+    tags.add_argument("--json", action="store_true", help="print one JSON array")
+
+    mark = commands.add_parser("bookmark", parents=[common], help="bookmark articles by id")
+    mark.add_argument("ids", nargs="+", metavar="ID", help="article ids (a unique prefix will do)")
+    mark.add_argument("--remove", action="store_true", help="remove the bookmarks instead")
+
+    commands.add_parser("reindex", parents=[common], help="rebuild the search index")
+    doctor = commands.add_parser("doctor", parents=[common], help="check the library's files")
+    doctor.add_argument("--restore", action="store_true", help="restore the last good copy")
+    return parser
+
+
+def library_path(args: argparse.Namespace) -> Path:
+    if args.db is not None:
+        return Path(args.db)
+    from_env = os.environ.get("NEWSREADER_DB")
+    return Path(from_env) if from_env else default_library_path()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    output = Output()
+    try:
+        from newsreader import commands
+
+        return commands.run(args, library_path(args), output)
+    except LibraryError as error:
+        output.error(str(error))
+    except KeyboardInterrupt:
+        output.error("Interrupted; everything written before was kept.")
+        return 130
+    except Exception as error:  # the promise is one sentence, never a traceback
+        if os.environ.get("NEWSREADER_DEBUG"):
+            raise
+        output.error(f"Unexpected error: {type(error).__name__}: {error}")
+    return EXIT_FAILED
+
+
+__all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "Library", "build_parser", "main"]

@@ -1,0 +1,152 @@
+"""What each sub-command does, on top of the Library facade."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+
+from newsreader.cli_output import Output
+from newsreader.library import Library
+from newsreader.library.importer import import_paths
+from newsreader.model import Article, ArticleState, ImportReport
+from newsreader.resources import resource_dir
+
+EXIT_OK, EXIT_FAILED = 0, 1
+
+
+def open_library(path: Path) -> Library:
+    """Open the library; a brand-new one is filled once with the bundled sample articles."""
+    library = Library(path)
+    if not library.exists():
+        import_paths(library, [resource_dir("seeds")])
+    return library
+
+
+def run(args: argparse.Namespace, path: Path, output: Output) -> int:
+    library = open_library(path)
+    command = args.command or "read"
+    handler = _COMMANDS[command]
+    return handler(library, args, output)
+
+
+def article_json(library: Library, article: Article, state: ArticleState) -> dict[str, Any]:
+    body = library.body(article.id)
+    return {
+        "id": article.id,
+        "title": article.title,
+        "tags": list(article.tags),
+        "summary": article.summary,
+        "lead": " ".join(body.split()[:40]),
+        "bookmarked": state.bookmarked,
+        "read": state.read,
+        "source": article.source,
+        "link": article.link,
+        "author": article.author,
+        "published": article.published,
+        "added": article.added,
+        "words": article.words,
+        "tags_raw": article.tags_raw,
+    }
+
+
+def _read(library: Library, args: argparse.Namespace, output: Output) -> int:
+    from newsreader.ui.app import run_reader
+
+    return run_reader(library)
+
+
+def _import(library: Library, args: argparse.Namespace, output: Output) -> int:
+    with output.progress("Importing") as progress:
+        report = import_paths(library, args.paths, progress)
+    _print_import_report(report, output)
+    if not (report.added or report.existing or report.rejected):
+        return EXIT_FAILED
+    return EXIT_FAILED if report.rejected else EXIT_OK
+
+
+def _print_import_report(report: ImportReport, output: Output) -> None:
+    def plural(count: int, word: str) -> str:
+        return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+    if not (report.added or report.existing or report.rejected):
+        output.error("No article files were found there (articles are .txt files).")
+        return
+    parts = [
+        f"{plural(len(report.added), 'new article')}",
+        f"{len(report.existing):,} already in the library",
+        f"{plural(len(report.rejected), 'file')} rejected",
+    ]
+    if report.skipped:
+        parts.append(f"{plural(report.skipped, 'other file')} skipped")
+    output.message("Imported: " + ", ".join(parts) + ".")
+    for rejection in report.rejected:
+        output.message(Text("  rejected ", style="yellow") + Text(f"{rejection.path}: {rejection.reason}"))
+
+
+def _list(library: Library, args: argparse.Namespace, output: Output) -> int:
+    states = library.states()
+    articles = library.articles()
+    if args.tag:
+        wanted = args.tag.casefold()
+        articles = [a for a in articles if any(t.casefold() == wanted for t in a.tags)]
+    if args.bookmarked:
+        articles = [a for a in articles if states.get(a.id, ArticleState()).bookmarked]
+    if args.json:
+        output.json([article_json(library, a, states.get(a.id, ArticleState())) for a in articles])
+        return EXIT_OK
+    rows: list[list[str | Text]] = []
+    for article in articles:
+        state = states.get(article.id, ArticleState())
+        mark = "★" if state.bookmarked else " "
+        title = Text(article.title, style="" if state.read else "bold")
+        rows.append([article.id, mark, title, ", ".join(article.tags)])
+    columns: list[tuple[str, dict[str, Any]]] = [
+        ("ID", {"style": "dim", "no_wrap": True}),
+        ("", {"style": "yellow"}),
+        ("Title", {"ratio": 3, "no_wrap": True}),
+        ("Tags", {"ratio": 1, "style": "cyan", "no_wrap": True}),
+    ]
+    output.table(columns, rows)
+    if not articles:
+        output.message("No articles match.")
+    return EXIT_OK
+
+
+def _tags(library: Library, args: argparse.Namespace, output: Output) -> int:
+    counts = library.tag_counts()
+    if args.json:
+        output.json([{"name": t.name, "count": t.count} for t in counts])
+        return EXIT_OK
+    output.table(
+        [("Tag", {"style": "cyan"}), ("Articles", {"justify": "right"})],
+        [[t.name, str(t.count)] for t in counts],
+    )
+    return EXIT_OK
+
+
+def _bookmark(library: Library, args: argparse.Namespace, output: Output) -> int:
+    resolved: list[str] = []
+    for given in args.ids:
+        doc_id = library.resolve_id(given)
+        if doc_id is None:
+            output.error(f"No single article has the id {given!r}; `newsreader list` shows ids.")
+            return EXIT_FAILED
+        resolved.append(doc_id)
+    library.set_state(resolved, bookmarked=not args.remove)
+    verb = "Removed the bookmark from" if args.remove else "Bookmarked"
+    for doc_id in resolved:
+        article = library.article(doc_id)
+        output.message(Text(f"{verb} {doc_id}: ") + Text(article.title if article else ""))
+    return EXIT_OK
+
+
+_COMMANDS = {
+    "read": _read,
+    "import": _import,
+    "list": _list,
+    "tags": _tags,
+    "bookmark": _bookmark,
+}

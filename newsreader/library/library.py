@@ -1,0 +1,248 @@
+"""The Library facade: articles, bodies and reading state, as `Article` objects, never documents."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, OrderedDict
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from filelock import FileLock
+
+from newsreader.library.errors import LibraryError, describe_os_error
+from newsreader.library.tinydb_files import IdTinyDB, document, open_db
+from newsreader.model import Article, ArticleState, ParsedArticle, TagCount
+
+ARTICLES = "articles"
+BODIES = "bodies"
+STATE = "state"
+META = "meta"
+OPEN_BODY_SHARDS = 8
+
+
+def default_library_path() -> Path:
+    return platformdirs.user_data_path("newsreader") / "library.json"
+
+
+def article_id(parsed: ParsedArticle) -> str:
+    """A stable id: the feed entry's link if it has one, else its normalised title and body."""
+    if parsed.link:
+        key = "link\n" + parsed.link.strip()
+    else:
+        key = " ".join(parsed.title.casefold().split()) + "\n" + " ".join(parsed.body.split())
+    return hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def _article(doc_id: str, record: dict[str, Any]) -> Article:
+    return Article(
+        id=doc_id,
+        title=record.get("title", ""),
+        summary=record.get("summary", ""),
+        tags=tuple(record.get("tags", ())),
+        tags_raw=record.get("tags_raw", ""),
+        source=record.get("source", ""),
+        link=record.get("link", ""),
+        author=record.get("author", ""),
+        published=record.get("published", ""),
+        added=record.get("added", ""),
+        words=record.get("words", 0),
+    )
+
+
+class Library:
+    """A library on disk: `library.json` (articles without bodies), `library.state.json`
+    (bookmarks and read marks), `library.bodies/` (bodies, in 256 shards by id) and, derived,
+    `library.search.sqlite`. One lock file guards all writes.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path.expanduser().absolute()
+        folder = self.path.parent
+        if self.path.is_dir():
+            raise LibraryError(f"The library path {self.path} is a folder, not a file.")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise LibraryError(describe_os_error(error, self.path)) from None
+        stem = self.path.name.removesuffix(".json")
+        self.state_path = folder / f"{stem}.state.json"
+        self.bodies_dir = folder / f"{stem}.bodies"
+        self.index_path = folder / f"{stem}.search.sqlite"
+        self.lock = FileLock(str(self.path) + ".lock")
+        self._catalog, self._catalog_storage = open_db(self.path, self.lock, backup=True)
+        self._state, self._state_storage = open_db(self.state_path, self.lock, backup=True)
+        self._shards: OrderedDict[str, IdTinyDB] = OrderedDict()
+
+    # -- reading -------------------------------------------------------------------------
+
+    def exists(self) -> bool:
+        return self.path.is_file()
+
+    def _records(self) -> dict[str, dict[str, Any]]:
+        # The raw table, not `table.all()`: 100k Document copies would double the memory.
+        tables = self._catalog_storage.read() or {}
+        return tables.get(ARTICLES, {})
+
+    def __len__(self) -> int:
+        return len(self._records())
+
+    def articles(self) -> list[Article]:
+        """Every article, newest first (then by title)."""
+        found = [_article(doc_id, record) for doc_id, record in self._records().items()]
+        found.sort(key=lambda a: a.title.casefold())
+        found.sort(key=lambda a: a.date, reverse=True)
+        return found
+
+    def article(self, doc_id: str) -> Article | None:
+        record = self._records().get(doc_id)
+        return _article(doc_id, record) if record is not None else None
+
+    def resolve_id(self, prefix: str) -> str | None:
+        """The one article id starting with `prefix`, or None if none or several do."""
+        records = self._records()
+        if prefix in records:
+            return prefix
+        matches = [doc_id for doc_id in records if doc_id.startswith(prefix)]
+        return matches[0] if len(matches) == 1 else None
+
+    def body(self, doc_id: str) -> str:
+        record = self._shard(doc_id).table(BODIES).get(doc_id=doc_id)
+        return str(record["body"]) if record else ""
+
+    def _shard(self, doc_id: str) -> IdTinyDB:
+        name = doc_id[:2]
+        shard = self._shards.get(name)
+        if shard is None:
+            self.bodies_dir.mkdir(exist_ok=True)
+            shard, _ = open_db(self.bodies_dir / f"{name}.json", self.lock)
+            self._shards[name] = shard
+            if len(self._shards) > OPEN_BODY_SHARDS:
+                _, oldest = self._shards.popitem(last=False)
+                oldest.close()
+        else:
+            self._shards.move_to_end(name)
+        return shard
+
+    def tag_counts(self, articles: Iterable[Article] | None = None) -> list[TagCount]:
+        """Tags with their article counts, most used first, then alphabetical."""
+        counts: Counter[str] = Counter()
+        for article in self.articles() if articles is None else articles:
+            counts.update(article.tags)
+        ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0].casefold()))
+        return [TagCount(name, count) for name, count in ordered]
+
+    def known_tags(self) -> dict[str, str]:
+        """Every tag's casefolded form mapped to the one spelling the library shows."""
+        known: dict[str, str] = {}
+        for record in self._records().values():
+            for tag in record.get("tags", ()):
+                known.setdefault(tag.casefold(), tag)
+        return known
+
+    def states(self) -> dict[str, ArticleState]:
+        tables = self._state_storage.read() or {}
+        return {
+            doc_id: ArticleState(bool(r.get("bookmarked")), bool(r.get("read")))
+            for doc_id, r in tables.get(STATE, {}).items()
+        }
+
+    def state(self, doc_id: str) -> ArticleState:
+        return self.states().get(doc_id, ArticleState())
+
+    def changed_on_disk(self) -> bool:
+        """True when another process has written the articles or the state since we last read."""
+        return any(
+            storage.read_signature_changed()
+            for storage in (self._catalog_storage, self._state_storage)
+        )
+
+    # -- writing -------------------------------------------------------------------------
+
+    def set_state(
+        self, doc_ids: Sequence[str], bookmarked: bool | None = None, read: bool | None = None
+    ) -> None:
+        """Set the bookmark and/or read mark of articles; written to disk before returning."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        table = self._state.table(STATE)
+        with self._state_storage.locked():
+            current = (self._state_storage.read() or {}).get(STATE, {})
+            changes: dict[str, Any] = {"changed": now}
+            if bookmarked is not None:
+                changes["bookmarked"] = bookmarked
+            if read is not None:
+                changes["read"] = read
+            # One write per call: update the known records, insert the rest.
+            present = [doc_id for doc_id in doc_ids if doc_id in current]
+            missing = [doc_id for doc_id in dict.fromkeys(doc_ids) if doc_id not in current]
+            if present:
+                table.update(changes, doc_ids=present)
+            if missing:
+                table.insert_multiple(document(doc_id, dict(changes)) for doc_id in missing)
+
+    def toggle_bookmark(self, doc_id: str) -> bool:
+        value = not self.state(doc_id).bookmarked
+        self.set_state([doc_id], bookmarked=value)
+        return value
+
+    def toggle_read(self, doc_id: str) -> bool:
+        value = not self.state(doc_id).read
+        self.set_state([doc_id], read=value)
+        return value
+
+    def add(self, parsed: Sequence[ParsedArticle]) -> tuple[list[str], list[str]]:
+        """Store new articles; return (ids added, ids already there). Re-adding adds nothing.
+
+        Bodies are written before the catalog: a crash in between leaves bodies nobody lists
+        (harmless, reused on the next import), never a listed article without its body.
+        """
+        added: list[str] = []
+        existing: list[str] = []
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self._catalog_storage.locked():
+            records = self._records()
+            known = self.known_tags()
+            fresh: dict[str, ParsedArticle] = {}
+            for item in parsed:
+                doc_id = article_id(item)
+                if doc_id in records or doc_id in fresh:
+                    existing.append(doc_id)
+                    continue
+                fresh[doc_id] = item
+                added.append(doc_id)
+                for tag in item.tags:
+                    known.setdefault(tag.casefold(), tag)
+            if not fresh:
+                return added, existing
+            self._write_bodies(fresh)
+            catalog = self._catalog.table(ARTICLES)
+            catalog.insert_multiple(
+                document(doc_id, self._record(item, known, now)) for doc_id, item in fresh.items()
+            )
+        return added, existing
+
+    @staticmethod
+    def _record(item: ParsedArticle, known: dict[str, str], now: str) -> dict[str, Any]:
+        return {
+            "title": item.title,
+            "summary": item.summary,
+            "tags": [known[tag.casefold()] for tag in item.tags],
+            "tags_raw": item.tags_raw,
+            "source": item.source,
+            "link": item.link,
+            "author": item.author,
+            "published": item.published,
+            "added": now,
+            "words": len(item.body.split()),
+        }
+
+    def _write_bodies(self, fresh: dict[str, ParsedArticle]) -> None:
+        by_shard: dict[str, list[str]] = {}
+        for doc_id in fresh:
+            by_shard.setdefault(doc_id[:2], []).append(doc_id)
+        for doc_ids in by_shard.values():
+            table = self._shard(doc_ids[0]).table(BODIES)
+            missing = [doc_id for doc_id in doc_ids if not table.contains(doc_id=doc_id)]
+            table.insert_multiple(document(d, {"body": fresh[d].body}) for d in missing)

@@ -1,0 +1,83 @@
+"""The domain language: articles, their reading state, tags and the outcome of an import."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+WORDS_PER_MINUTE = 230
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedArticle:
+    """An article as a source produced it, before the library gives it an id and a place."""
+
+    title: str
+    summary: str
+    body: str
+    tags: tuple[str, ...] = ()
+    tags_raw: str = ""
+    source: str = ""
+    link: str = ""
+    author: str = ""
+    published: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A stored article without its body: what lists, counts and the first screen need."""
+
+    id: str
+    title: str
+    summary: str
+    tags: tuple[str, ...]
+    tags_raw: str
+    source: str
+    link: str
+    author: str
+    published: str
+    added: str
+    words: int
+
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, round(self.words / WORDS_PER_MINUTE))
+
+    @property
+    def date(self) -> str:
+        """The date people think of for this article: published if known, else imported."""
+        return self.published or self.added
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleState:
+    """What the reader did with an article: small, precious, stored apart from the articles."""
+
+    bookmarked: bool = False
+    read: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TagCount:
+    """A tag as the library shows it, with how many articles carry it."""
+
+    name: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """A file an import could not take, and why, in words a person understands."""
+
+    path: Path
+    reason: str
+
+
+@dataclass(slots=True)
+class ImportReport:
+    """What an import did: new articles, ones already there, files rejected."""
+
+    added: list[str] = field(default_factory=list)
+    existing: list[str] = field(default_factory=list)
+    rejected: list[Rejection] = field(default_factory=list)
+    skipped: int = 0  # files in folders that are not article files (images, notes, ...)

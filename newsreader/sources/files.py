@@ -1,0 +1,114 @@
+"""Finds article files under the paths given to `import` and reads each into an article."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from newsreader.model import ParsedArticle, Rejection
+from newsreader.sources.seed_text import NotAnArticle, parse_seed_bytes
+from newsreader.sources.tags import TagSplitter
+
+MAX_ARTICLE_BYTES = 5 * 1024 * 1024
+# Inside folders only these are taken as articles; a file named on the command line is always tried.
+ARTICLE_SUFFIXES = frozenset({".txt", ".text", ""})
+
+
+@dataclass(slots=True)
+class FoundFiles:
+    """The files an import will read, the ones it rejects outright, and how many it passed over."""
+
+    files: list[Path]
+    rejected: list[Rejection]
+    skipped: int = 0
+
+
+def find_article_files(paths: Iterable[Path]) -> FoundFiles:
+    """Expand files and folders (recursively, following links but never a loop) into files."""
+    found = FoundFiles([], [])
+    seen_dirs: set[tuple[int, int]] = set()
+    for path in paths:
+        try:
+            info = path.stat()
+        except FileNotFoundError:
+            reason = "broken link" if path.is_symlink() else "no such file or folder"
+            found.rejected.append(Rejection(path, reason))
+            continue
+        except OSError as error:
+            found.rejected.append(Rejection(path, error.strerror or "cannot be read"))
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            _walk(path, found, seen_dirs)
+        else:
+            _take_file(path, info, found, named=True)
+    return found
+
+
+def _walk(folder: Path, found: FoundFiles, seen_dirs: set[tuple[int, int]]) -> None:
+    try:
+        info = folder.stat()
+    except OSError as error:
+        found.rejected.append(Rejection(folder, error.strerror or "cannot be read"))
+        return
+    key = (info.st_dev, info.st_ino)
+    if key in seen_dirs:
+        if folder.is_symlink():
+            found.rejected.append(Rejection(folder, "link back to a folder already read (loop)"))
+        return
+    seen_dirs.add(key)
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError as error:
+        found.rejected.append(Rejection(folder, f"folder cannot be read: {error.strerror}"))
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue  # hidden files and folders: editor backups, .git, .DS_Store
+        path = Path(entry.path)
+        try:
+            entry_info = entry.stat()
+        except FileNotFoundError:
+            found.rejected.append(Rejection(path, "broken link"))
+            continue
+        except OSError as error:
+            found.rejected.append(Rejection(path, error.strerror or "cannot be read"))
+            continue
+        if stat.S_ISDIR(entry_info.st_mode):
+            _walk(path, found, seen_dirs)
+        else:
+            _take_file(path, entry_info, found, named=False)
+
+
+def _take_file(path: Path, info: os.stat_result, found: FoundFiles, named: bool) -> None:
+    if not stat.S_ISREG(info.st_mode):
+        found.rejected.append(Rejection(path, "not a regular file (a pipe, socket or device)"))
+    elif not named and path.suffix.lower() not in ARTICLE_SUFFIXES:
+        found.skipped += 1
+    else:
+        found.files.append(path)
+
+
+def read_article_file(path: Path, splitter: TagSplitter | None = None) -> ParsedArticle | Rejection:
+    """Read and parse one file; a problem becomes a `Rejection` with its reason, never an error."""
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_ARTICLE_BYTES + 1)
+    except OSError as error:
+        return Rejection(path, f"cannot be read: {error.strerror or error}")
+    if len(data) > MAX_ARTICLE_BYTES:
+        return Rejection(path, f"larger than {MAX_ARTICLE_BYTES // (1024 * 1024)} MB: not an article")
+    try:
+        return parse_seed_bytes(data, source=str(path), splitter=splitter)
+    except NotAnArticle as error:
+        return Rejection(path, str(error))
+
+
+def read_article_files(
+    files: Iterable[Path], known_tags: Iterable[str] = ()
+) -> Iterator[ParsedArticle | Rejection]:
+    splitter = TagSplitter(known_tags)
+    for path in files:
+        yield read_article_file(path, splitter)

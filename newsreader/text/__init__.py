@@ -1,0 +1,1 @@
+"""Pure text functions: sanitising untrusted text, quotation spans, match highlighting."""
