@@ -38,11 +38,15 @@ class Output:
     def error(self, sentence: str) -> None:
         self.err.print(Text("newsreader: ", style="bold red") + Text(sentence))
 
-    def table(self, columns: list[tuple[str, dict[str, Any]]], rows: list[list[str | Text]]) -> None:
+    def table(
+        self, columns: list[tuple[str, dict[str, Any]]], rows: list[list[str | Text]]
+    ) -> None:
         if not self.out.is_terminal:
             # Piped: tab-separated lines that cut and awk understand.
             for row in rows:
-                sys.stdout.write("\t".join(cell.plain if isinstance(cell, Text) else cell for cell in row) + "\n")
+                sys.stdout.write(
+                    "\t".join(cell.plain if isinstance(cell, Text) else cell for cell in row) + "\n"
+                )
             return
         table = Table(box=None, pad_edge=False, header_style="bold")
         for name, options in columns:

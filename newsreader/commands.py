@@ -10,11 +10,14 @@ from rich.text import Text
 
 from newsreader.cli_output import Output
 from newsreader.library import Library
+from newsreader.library.doctor import check_library, restore_backups
 from newsreader.library.importer import import_paths
+from newsreader.library.search import search, sync_index
+from newsreader.text.highlight import plain_snippet, snippet_text
 from newsreader.model import Article, ArticleState, ImportReport
 from newsreader.resources import resource_dir
 
-EXIT_OK, EXIT_FAILED = 0, 1
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def open_library(path: Path) -> Library:
@@ -26,6 +29,8 @@ def open_library(path: Path) -> Library:
 
 
 def run(args: argparse.Namespace, path: Path, output: Output) -> int:
+    if args.command == "doctor":
+        return _doctor(path, args.restore, output)
     library = open_library(path)
     command = args.command or "read"
     handler = _COMMANDS[command]
@@ -83,7 +88,9 @@ def _print_import_report(report: ImportReport, output: Output) -> None:
         parts.append(f"{plural(report.skipped, 'other file')} skipped")
     output.message("Imported: " + ", ".join(parts) + ".")
     for rejection in report.rejected:
-        output.message(Text("  rejected ", style="yellow") + Text(f"{rejection.path}: {rejection.reason}"))
+        output.message(
+            Text("  rejected ", style="yellow") + Text(f"{rejection.path}: {rejection.reason}")
+        )
 
 
 def _list(library: Library, args: argparse.Namespace, output: Output) -> int:
@@ -143,10 +150,75 @@ def _bookmark(library: Library, args: argparse.Namespace, output: Output) -> int
     return EXIT_OK
 
 
+def _search(library: Library, args: argparse.Namespace, output: Output) -> int:
+    if args.limit < 1:
+        output.error("--limit must be 1 or more.")
+        return EXIT_USAGE
+    with output.progress("Updating the search index") as progress:
+        sync_index(library, progress)
+    found = search(library, " ".join(args.query), limit=args.limit, typing=False)
+    states = library.states()
+    if args.json:
+        output.json(
+            [
+                {
+                    **article_json(library, r.article, states.get(r.article.id, ArticleState())),
+                    "score": round(r.score, 4),
+                    "snippet": plain_snippet(r.snippet),
+                }
+                for r in found.results
+            ]
+        )
+        return EXIT_OK
+    rows: list[list[str | Text]] = [
+        [r.article.id, Text(r.article.title, style="bold"), snippet_text(r.snippet)]
+        for r in found.results
+    ]
+    output.table(
+        [
+            ("ID", {"style": "dim", "no_wrap": True}),
+            ("Title", {"ratio": 2}),
+            ("Snippet", {"ratio": 3}),
+        ],
+        rows,
+    )
+    output.message(found.message)
+    return EXIT_OK
+
+
+def _doctor(path: Path, restore: bool, output: Output) -> int:
+    """Check the files without opening the library (which would stop at the first damage)."""
+    if restore:
+        for line in restore_backups(path):
+            output.message(line)
+    findings = check_library(path)
+    for finding in findings:
+        mark = Text("ok  ", style="green") if finding.ok else Text("bad ", style="bold red")
+        output.message(mark + Text(finding.text))
+    if not all(f.ok for f in findings):
+        return EXIT_FAILED
+    library = Library(path)
+    rebuilt = sync_index(library)
+    output.message(
+        Text("ok  ", style="green")
+        + Text("search index: " + ("brought up to date" if rebuilt else "fine"))
+    )
+    return EXIT_OK
+
+
+def _reindex(library: Library, args: argparse.Namespace, output: Output) -> int:
+    with output.progress("Indexing") as progress:
+        sync_index(library, progress, force=True)
+    output.message(f"The search index was rebuilt from {len(library):,} articles.")
+    return EXIT_OK
+
+
 _COMMANDS = {
     "read": _read,
     "import": _import,
     "list": _list,
     "tags": _tags,
     "bookmark": _bookmark,
+    "search": _search,
+    "reindex": _reindex,
 }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -13,6 +13,7 @@ import platformdirs
 from filelock import FileLock
 
 from newsreader.library.errors import LibraryError, describe_os_error
+from newsreader.library.search_index import SearchIndex
 from newsreader.library.tinydb_files import IdTinyDB, document, open_db
 from newsreader.model import Article, ArticleState, ParsedArticle, TagCount
 
@@ -28,12 +29,23 @@ def default_library_path() -> Path:
 
 
 def article_id(parsed: ParsedArticle) -> str:
-    """A stable id: the feed entry's link if it has one, else its normalised title and body."""
+    """A stable id: the feed entry's link if it has one, else its title and body.
+
+    Both come normalised from the parsers (single spaces, paragraphs split by a blank line), so
+    the same article read twice, or with other line endings or encoding, gets the same id.
+    """
     if parsed.link:
         key = "link\n" + parsed.link.strip()
     else:
-        key = " ".join(parsed.title.casefold().split()) + "\n" + " ".join(parsed.body.split())
+        key = parsed.title.casefold() + "\n" + parsed.body
     return hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def count_words(body: str) -> int:
+    """Words of a body as the parsers leave it: single spaces, paragraphs split by a blank line."""
+    if not body:
+        return 0
+    return body.count(" ") + body.count("\n\n") + 1
 
 
 def _article(doc_id: str, record: dict[str, Any]) -> Article:
@@ -70,11 +82,13 @@ class Library:
         stem = self.path.name.removesuffix(".json")
         self.state_path = folder / f"{stem}.state.json"
         self.bodies_dir = folder / f"{stem}.bodies"
-        self.index_path = folder / f"{stem}.search.sqlite"
+        self.index = SearchIndex(folder / f"{stem}.search.sqlite")
         self.lock = FileLock(str(self.path) + ".lock")
         self._catalog, self._catalog_storage = open_db(self.path, self.lock, backup=True)
         self._state, self._state_storage = open_db(self.state_path, self.lock, backup=True)
         self._shards: OrderedDict[str, IdTinyDB] = OrderedDict()
+        # The catalog file signature the search index was last brought in line with.
+        self.index_signature: tuple[int, int, int] | None = None
 
     # -- reading -------------------------------------------------------------------------
 
@@ -88,6 +102,9 @@ class Library:
 
     def __len__(self) -> int:
         return len(self._records())
+
+    def ids(self) -> list[str]:
+        return list(self._records())
 
     def articles(self) -> list[Article]:
         """Every article, newest first (then by title)."""
@@ -111,6 +128,16 @@ class Library:
     def body(self, doc_id: str) -> str:
         record = self._shard(doc_id).table(BODIES).get(doc_id=doc_id)
         return str(record["body"]) if record else ""
+
+    def bodies(self, doc_ids: Iterable[str]) -> Iterator[tuple[str, str]]:
+        """(id, body) for each id, read shard by shard so each shard file is parsed once."""
+        by_shard: dict[str, list[str]] = {}
+        for doc_id in doc_ids:
+            by_shard.setdefault(doc_id[:2], []).append(doc_id)
+        for name in sorted(by_shard):
+            table = (self._shard(name).storage.read() or {}).get(BODIES, {})
+            for doc_id in by_shard[name]:
+                yield doc_id, str(table.get(doc_id, {}).get("body", ""))
 
     def _shard(self, doc_id: str) -> IdTinyDB:
         name = doc_id[:2]
@@ -152,6 +179,10 @@ class Library:
     def state(self, doc_id: str) -> ArticleState:
         return self.states().get(doc_id, ArticleState())
 
+    def catalog_signature(self) -> tuple[int, int, int] | None:
+        self._catalog_storage.read()
+        return self._catalog_storage.signature
+
     def changed_on_disk(self) -> bool:
         """True when another process has written the articles or the state since we last read."""
         return any(
@@ -192,21 +223,24 @@ class Library:
         self.set_state([doc_id], read=value)
         return value
 
-    def add(self, parsed: Sequence[ParsedArticle]) -> tuple[list[str], list[str]]:
+    def add(
+        self, parsed: Sequence[ParsedArticle], now: str = "", ids: Sequence[str] | None = None
+    ) -> tuple[list[str], list[str]]:
         """Store new articles; return (ids added, ids already there). Re-adding adds nothing.
 
+        `ids`, when given, are the items' `article_id`s, already computed by the caller.
         Bodies are written before the catalog: a crash in between leaves bodies nobody lists
         (harmless, reused on the next import), never a listed article without its body.
         """
         added: list[str] = []
         existing: list[str] = []
-        now = datetime.now(UTC).isoformat(timespec="seconds")
+        now = now or datetime.now(UTC).isoformat(timespec="seconds")
         with self._catalog_storage.locked():
             records = self._records()
             known = self.known_tags()
             fresh: dict[str, ParsedArticle] = {}
-            for item in parsed:
-                doc_id = article_id(item)
+            for index, item in enumerate(parsed):
+                doc_id = ids[index] if ids is not None else article_id(item)
                 if doc_id in records or doc_id in fresh:
                     existing.append(doc_id)
                     continue
@@ -235,7 +269,7 @@ class Library:
             "author": item.author,
             "published": item.published,
             "added": now,
-            "words": len(item.body.split()),
+            "words": count_words(item.body),
         }
 
     def _write_bodies(self, fresh: dict[str, ParsedArticle]) -> None:

@@ -93,8 +93,14 @@ class AtomicJSONStorage(Storage):  # type: ignore[misc]
         except FileNotFoundError:
             return None
         except OSError as error:
-            raise LibraryError(f"Cannot read the library file {self.path}: {error.strerror}.") from None
+            raise LibraryError(
+                f"Cannot read the library file {self.path}: {error.strerror}."
+            ) from None
         return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+
+    @property
+    def signature(self) -> tuple[int, int, int] | None:
+        return self._signature
 
     def read_signature_changed(self) -> bool:
         """True when the file on disk is no longer the one whose data we hold."""
@@ -115,7 +121,9 @@ class AtomicJSONStorage(Storage):  # type: ignore[misc]
         try:
             payload = self.path.read_bytes()
         except OSError as error:
-            raise LibraryError(f"Cannot read the library file {self.path}: {error.strerror}.") from None
+            raise LibraryError(
+                f"Cannot read the library file {self.path}: {error.strerror}."
+            ) from None
         self._data = parse_tables(self.path, payload)
         self._signature = signature
 
@@ -123,24 +131,29 @@ class AtomicJSONStorage(Storage):  # type: ignore[misc]
         try:
             with self.locked():
                 write_atomically(self.path, orjson.dumps(data), backup=self.backup)
-        except OSError as error:
+        except BaseException as error:
             # TinyDB changed our cached tables in place before calling write: forget them so the
             # next read shows what is really on disk.
             self._data, self._signature = None, None
-            raise LibraryError(describe_os_error(error, self.path)) from None
+            if isinstance(error, OSError):
+                raise LibraryError(describe_os_error(error, self.path)) from None
+            raise
         self._data = data
         self._signature = self._stat_signature()
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
-        """Hold the library's write lock (re-entrant), refreshing from disk on entry."""
+        """Hold the library's write lock (re-entrant within a process)."""
         try:
-            with self.lock.acquire(timeout=LOCK_TIMEOUT_SECONDS):
-                yield
+            self.lock.acquire(timeout=LOCK_TIMEOUT_SECONDS)
         except Timeout:
             raise LibraryBusy(Path(self.lock.lock_file)) from None
         except OSError as error:
             raise LibraryError(describe_os_error(error, self.path)) from None
+        try:
+            yield
+        finally:
+            self.lock.release()
 
     def close(self) -> None:
         self._data = None

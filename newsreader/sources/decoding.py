@@ -10,6 +10,8 @@ class NotText(ValueError):
 
 
 _SNIFF = 8192
+# Control bytes that plain text does not hold (tab, newlines, form feed and ESC are tolerated).
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
 
 
 def looks_binary(data: bytes) -> bool:
@@ -19,7 +21,7 @@ def looks_binary(data: bytes) -> bool:
         return True
     if not head:
         return False
-    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return controls / len(head) > 0.05
 
 

@@ -99,7 +99,9 @@ def read_article_file(path: Path, splitter: TagSplitter | None = None) -> Parsed
     except OSError as error:
         return Rejection(path, f"cannot be read: {error.strerror or error}")
     if len(data) > MAX_ARTICLE_BYTES:
-        return Rejection(path, f"larger than {MAX_ARTICLE_BYTES // (1024 * 1024)} MB: not an article")
+        return Rejection(
+            path, f"larger than {MAX_ARTICLE_BYTES // (1024 * 1024)} MB: not an article"
+        )
     try:
         return parse_seed_bytes(data, source=str(path), splitter=splitter)
     except NotAnArticle as error:

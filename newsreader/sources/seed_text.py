@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from newsreader.model import ParsedArticle
 from newsreader.sources.decoding import decode_article
-from newsreader.sources.tags import TagSplitter, text_vocabulary
+from newsreader.sources.tags import TagSplitter, Vocabulary
 from newsreader.text.sanitize import sanitize
 
 MAX_TITLE_CHARS = 400
@@ -18,7 +18,8 @@ class NotAnArticle(ValueError):
 
 _TAGS_LINE = re.compile(r"^tags\s*:\s*(?P<rest>.*)$", re.IGNORECASE)
 # WordPress ends an excerpt with " […]"; saved pages also show "[...]" or "[&hellip;]".
-_EXCERPT_END = re.compile(r"\s*(?:\[(?:…|\.\.\.|&hellip;)\]|…|\.\.\.)$")
+_EXCERPT_BRACKETED = ("[…]", "[...]", "[&hellip;]")
+_EXCERPT_BARE = ("…", "...")
 _HAS_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 
 
@@ -56,12 +57,11 @@ def parse_seed_text(
     if len(title) > MAX_TITLE_CHARS or title.casefold().startswith("tags"):
         raise NotAnArticle("no title: the first line is not a headline")
     summary, paragraphs = _take_excerpt(lines[1:])
-    body = "\n\n".join(" ".join(p.split()) for p in paragraphs)
+    body = "\n\n".join(_squeeze(p) for p in paragraphs)
     if not summary:
         summary = _first_words(body, SUMMARY_WORDS)
-    vocabulary = text_vocabulary(title, body) if tags_raw else {}
     splitter = splitter or TagSplitter()
-    tags = tuple(splitter.split(tags_raw, vocabulary)) if tags_raw else ()
+    tags = tuple(splitter.split(tags_raw, Vocabulary(title, body))) if tags_raw else ()
     return ParsedArticle(
         title=title, summary=summary, body=body, tags=tags, tags_raw=tags_raw, source=source
     )
@@ -87,14 +87,21 @@ def _take_excerpt(lines: list[str]) -> tuple[str, list[str]]:
     if not lines:
         return "", []
     first, rest = lines[0], lines[1:]
-    marker = _EXCERPT_END.search(first)
-    if not marker:
+    bracketed = first.endswith(_EXCERPT_BRACKETED)
+    if not bracketed and not first.endswith(_EXCERPT_BARE):
         return "", lines
-    summary = first[: marker.start()].rstrip()
-    bracketed = first.endswith("]")
+    marker = next(m for m in (*_EXCERPT_BRACKETED, *_EXCERPT_BARE) if first.endswith(m))
+    summary = first[: -len(marker)].rstrip()
     if bracketed or (rest and rest[0].startswith(summary)):
         return summary, rest or [summary]
     return "", lines
+
+
+def _squeeze(paragraph: str) -> str:
+    """Collapse runs of whitespace inside a paragraph (skipped for the common clean case)."""
+    if "  " in paragraph or "\t" in paragraph or "\xa0" in paragraph:
+        return " ".join(paragraph.split())
+    return paragraph
 
 
 def _first_words(body: str, count: int) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -35,23 +36,62 @@ _CASE_PIECE = re.compile(
     re.VERBOSE,
 )
 _WORD = re.compile(r"[^\W_]+(?:[-'’.&][^\W_]+)*")
+_LOWER_UPPER = re.compile(r"[a-z][A-Z]")
+_CASE_SHAPE = bytes(
+    ord("a") if chr(b).islower() and b < 128 else ord("A") if chr(b).isupper() and b < 128 else 32
+    for b in range(256)
+)
 _SEPARATORS = re.compile(r"\s*(?:[,;|\n]|\s{2,})\s*")
 _MIN_RUN_TO_SPLIT = 4
 
 
-def text_vocabulary(*texts: str) -> dict[str, str]:
-    """Map each word of `texts` (casefolded) to its most common spelling there.
+class Vocabulary:
+    """An article's own words, the dictionary for tag runs the case cannot split.
 
-    Lowercase words shorter than three letters are left out: they would let an acronym run
-    (`NATORUSSIA`) fall apart into `NA`/`TO`.
+    Built only when a tag run needs it: most tags split on case alone, and reading every word
+    of every article would be most of an import's time.
     """
-    spellings: Counter[str] = Counter()
-    for text in texts:
-        spellings.update(w for w in _WORD.findall(text) if len(w) >= 3 or not w.islower())
-    vocabulary: dict[str, str] = {}
-    for word, _ in spellings.most_common():
-        vocabulary.setdefault(word.casefold(), word)
-    return vocabulary
+
+    def __init__(self, *texts: str) -> None:
+        self._texts = texts
+        self._words: dict[str, str] | None = None
+        self._camel: frozenset[str] | None = None
+
+    def words(self) -> dict[str, str]:
+        """Each word (casefolded) mapped to its most common spelling in the texts.
+
+        Lowercase words shorter than three letters are left out: they would let an acronym run
+        (`NATORUSSIA`) fall apart into `NA`/`TO`.
+        """
+        if self._words is None:
+            spellings: Counter[str] = Counter()
+            for text in self._texts:
+                spellings.update(w for w in _WORD.findall(text) if len(w) >= 3 or not w.islower())
+            self._words = {}
+            for word, _ in spellings.most_common():
+                self._words.setdefault(word.casefold(), word)
+        return self._words
+
+    def camel_words(self) -> frozenset[str]:
+        """Words with inner capitals (iPhone, YouTube) that the texts use."""
+        if self._camel is None:
+            found = set()
+            for text in self._texts:
+                # Inner capitals are rare in prose. Reduce the text to its letter case shape in
+                # C (a bytes translate), find "aA" there, then widen each hit to its word.
+                data = text.encode("utf-8", "replace")
+                shape = data.translate(_CASE_SHAPE)
+                hit = shape.find(b"aA")
+                while hit != -1:
+                    start = shape.rfind(b" ", 0, hit) + 1
+                    end = shape.find(b" ", hit)
+                    end = len(shape) if end == -1 else end
+                    word = data[start:end].decode("utf-8", "replace")
+                    if _is_camel(word):
+                        found.add(word)
+                    hit = shape.find(b"aA", end)
+            self._camel = frozenset(found)
+        return self._camel
 
 
 class TagSplitter:
@@ -59,18 +99,21 @@ class TagSplitter:
 
     def __init__(self, known_tags: Iterable[str] = ()) -> None:
         self.known = {tag.casefold(): tag for tag in known_tags}
-        self._camel = frozenset(w for w in (*KNOWN_CAMEL_WORDS, *self.known.values()) if _is_camel(w))
+        self._camel = frozenset(
+            w for w in (*KNOWN_CAMEL_WORDS, *self.known.values()) if _is_camel(w)
+        )
 
-    def split(self, raw: str, vocabulary: Mapping[str, str] | None = None) -> list[str]:
+    def split(self, raw: str, vocabulary: Vocabulary | None = None) -> list[str]:
         """Split the run-together tag text `raw` into tags, in order, without duplicates.
 
         Case changes split first; words joined by a single space stay one tag ("Joe Biden").
         Only an all-capitals run the case cannot split is cut with the dictionary: `vocabulary`
         (the article's own words, see `text_vocabulary`) and the library's known tags.
         """
-        vocabulary = vocabulary or {}
-        extra = frozenset(w for w in vocabulary.values() if _is_camel(w)) - self._camel
-        camel = _camel_pattern(self._camel | extra)
+        vocabulary = vocabulary or Vocabulary()
+        # The article's own camel words matter only where the tags have a lower→upper change.
+        own = vocabulary.camel_words() - self._camel if _LOWER_UPPER.search(raw) else frozenset()
+        camel = _camel_pattern(self._camel | own)
         tags: list[str] = []
         seen: set[str] = set()
         for group in _SEPARATORS.split(raw.strip()):
@@ -83,7 +126,7 @@ class TagSplitter:
 
 
 def split_tags(
-    raw: str, vocabulary: Mapping[str, str] | None = None, known_tags: Iterable[str] = ()
+    raw: str, vocabulary: Vocabulary | None = None, known_tags: Iterable[str] = ()
 ) -> list[str]:
     """Split `raw` into tags with a one-off `TagSplitter` (see `TagSplitter.split`)."""
     return TagSplitter(known_tags).split(raw, vocabulary)
@@ -102,25 +145,31 @@ def _camel_pattern(words: frozenset[str]) -> re.Pattern[str]:
 
 
 def _split_group(
-    group: str, vocabulary: Mapping[str, str], known: Mapping[str, str], camel: re.Pattern[str]
+    group: str, vocabulary: Vocabulary, known: Mapping[str, str], camel: re.Pattern[str]
 ) -> list[str]:
     """Split one group of tags (no separators inside) into tags."""
     tags: list[str] = []
     current = ""
     position = 0
+    camel_spans = {m.start(): m.end() for m in camel.finditer(group)}
+    camel_starts = sorted(camel_spans)
     while position < len(group):
         if group[position].isspace():
             # A space inside the run joins words into one multi-word tag.
             current = current + " " if current else current
             position += 1
             continue
-        # A camel word ahead (the iPhone in MarketsiPhone) bounds the piece before it.
-        ahead = camel.search(group, position)
-        limit = ahead.start() if ahead and ahead.start() > position else len(group)
-        match = camel.match(group, position) or _CASE_PIECE.match(group, position, limit)
-        assert match is not None  # the last alternative matches any non-space character
-        piece = match.group()
-        position = match.end()
+        if position in camel_spans:
+            end = camel_spans[position]
+        else:
+            # A camel word ahead (the iPhone in MarketsiPhone) bounds the piece before it.
+            ahead = bisect.bisect_right(camel_starts, position)
+            limit = camel_starts[ahead] if ahead < len(camel_starts) else len(group)
+            match = _CASE_PIECE.match(group, position, limit)
+            assert match is not None  # the last alternative matches any non-space character
+            end = match.end()
+        piece = group[position:end]
+        position = end
         if current.endswith(" "):
             current += piece
             continue
@@ -135,14 +184,15 @@ def _split_group(
     return result
 
 
-def _split_acronym_run(
-    piece: str, vocabulary: Mapping[str, str], known: Mapping[str, str]
-) -> list[str]:
+def _split_acronym_run(piece: str, text: Vocabulary, known: Mapping[str, str]) -> list[str]:
     """Cut an all-capitals run like NATORUSSIA with the dictionary, if it cuts cleanly."""
     if len(piece) < _MIN_RUN_TO_SPLIT or not piece.isalpha() or not piece.isupper():
         return [piece]
     key = piece.casefold()
-    if key in known or key in vocabulary:
+    if key in known:
+        return [piece]
+    vocabulary = text.words()
+    if key in vocabulary:
         return [piece]
 
     def spelling(word: str) -> str:

@@ -22,6 +22,10 @@ _CONTROLS = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufff9-\ufffb]"
 )
 _LINE_BREAKS = re.compile("\r\n|[\r\u2028\u2029\x85\x0b\x0c]")
+# Everything any of the above could act on: clean text (nearly all of it) is returned untouched.
+_NEEDS_WORK = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069\ufeff\ufff9-\ufffb]"
+)
 
 
 def normalise_newlines(text: str) -> str:
@@ -34,6 +38,8 @@ def sanitize(text: str) -> str:
 
     Tabs and newlines survive; everything else that a terminal could act on does not.
     """
+    if not _NEEDS_WORK.search(text):
+        return text
     text = normalise_newlines(text)
     text = _ESCAPE_SEQUENCE.sub("", text)
     return _CONTROLS.sub("", text)

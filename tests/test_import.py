@@ -1,0 +1,78 @@
+"""Finding and importing article files: folders, links, loops, odd files, re-imports."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from newsreader.library import Library
+from newsreader.library.importer import import_paths
+from newsreader.library.search import search
+
+
+def test_imports_a_folder_recursively_and_reimport_adds_nothing(
+    library: Library, write_article: Callable[..., Path], tmp_path: Path
+) -> None:
+    first = write_article("a.txt", "Harbour opens", "The harbour opens in spring.", "Harbour")
+    nested = first.parent / "deeper" / "still"
+    nested.mkdir(parents=True)
+    (nested / "b.txt").write_text("+\n\nBridge closes\n\nThe bridge closes for repairs.\n")
+    (first.parent / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0JFIF")
+    report = import_paths(library, [first.parent])
+    assert len(report.added) == 2 and not report.rejected
+    assert report.skipped == 1  # the photo, passed over quietly inside a folder
+    again = import_paths(library, [first.parent])
+    assert again.added == [] and len(again.existing) == 2
+    assert len(library) == 2
+
+
+def test_rejects_files_with_reasons_and_goes_on(
+    library: Library, write_article: Callable[..., Path], tmp_path: Path
+) -> None:
+    good = write_article("good.txt", "Good", "A fine body.")
+    folder = good.parent
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "binary.txt").write_bytes(b"\x00\x01\x02\x03" * 100)
+    (folder / "huge.txt").write_bytes(b"x" * (5 * 1024 * 1024 + 10))
+    os.mkfifo(folder / "pipe.txt")
+    (folder / "loop").symlink_to(folder)
+    (folder / "dangling.txt").symlink_to(folder / "nowhere.txt")
+    report = import_paths(library, [folder, tmp_path / "missing"])
+    reasons = {r.path.name: r.reason for r in report.rejected}
+    assert len(report.added) == 1
+    assert reasons["empty.txt"] == "empty file"
+    assert "binary" in reasons["binary.txt"]
+    assert "larger than" in reasons["huge.txt"]
+    assert "not a regular file" in reasons["pipe.txt"]
+    assert "loop" in reasons["loop"]
+    assert reasons["dangling.txt"] == "broken link"
+    assert reasons["missing"] == "no such file or folder"
+
+
+def test_unreadable_file_is_rejected(
+    library: Library, write_article: Callable[..., Path], monkeypatch: object
+) -> None:
+    path = write_article("secret.txt", "Secret", "Hidden text.")
+    path.chmod(0o000)
+    try:
+        if os.access(path, os.R_OK):
+            return  # root reads anything; the reason text is covered by the OSError path
+        report = import_paths(library, [path])
+        assert "cannot be read" in report.rejected[0].reason
+    finally:
+        path.chmod(0o644)
+
+
+def test_import_updates_the_search_index(
+    library: Library, write_article: Callable[..., Path]
+) -> None:
+    write_article("a.txt", "Lighthouse keeper retires", "After forty years the keeper retires.")
+    import_paths(library, [Path(library.path).parent.parent / "articles"])
+    assert library.index.is_usable()
+    assert [r.article.title for r in search(library, "keeper").results] == [
+        "Lighthouse keeper retires"
+    ]
+    write_article("b.txt", "Keeper of bees", "The keeper of bees speaks.")
+    import_paths(library, [Path(library.path).parent.parent / "articles"])
+    assert len(search(library, "keeper").results) == 2

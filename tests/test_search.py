@@ -1,0 +1,161 @@
+"""Full-text search: the query language, ranking, accent folding, and an index that heals."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsreader.library import Library
+from newsreader.library.search import search, sync_index
+from newsreader.model import ParsedArticle
+from newsreader.text.highlight import match_spans, snippet_text
+from newsreader.text.query import parse_query
+
+CORPUS = [
+    ParsedArticle(
+        "Lighthouse keeper retires",
+        "s",
+        "After forty years the keeper hands over the lamp.",
+        ("Coast",),
+    ),
+    ParsedArticle(
+        "Harbour news",
+        "s",
+        "A lighthouse was mentioned once in the harbour report.",
+        ("Coast", "NATO"),
+    ),
+    ParsedArticle(
+        "Café culture returns",
+        "s",
+        "The café on the square reopens with quixotic plans.",
+        ("Culture",),
+    ),
+    ParsedArticle(
+        "Summit ends",
+        "s",
+        "Air defence was discussed at the summit. Defence of the air base too.",
+        ("NATO",),
+    ),
+    ParsedArticle(
+        "Air base", "s", "The base has air and it has defence, but not together.", ("Russia Today",)
+    ),
+    ParsedArticle("Bees", "s", "Bees and more bees in the garden, not lighthouses.", ()),
+]
+
+
+@pytest.fixture
+def corpus(library: Library) -> Library:
+    library.add(CORPUS)
+    sync_index(library)
+    return library
+
+
+def titles(library: Library, text: str, **options: object) -> list[str]:
+    return [r.article.title for r in search(library, text, **options).results]  # type: ignore[arg-type]
+
+
+def test_words_must_all_match_and_title_ranks_first(corpus: Library) -> None:
+    assert titles(corpus, "lighthouse") == ["Lighthouse keeper retires", "Harbour news"]
+    assert titles(corpus, "lighthouse harbour") == ["Harbour news"]
+
+
+def test_phrase_exclusion_and_or(corpus: Library) -> None:
+    assert titles(corpus, '"air defence"') == ["Summit ends"]
+    assert set(titles(corpus, "air defence")) == {"Summit ends", "Air base"}
+    assert titles(corpus, "air defence -summit") == ["Air base"]
+    assert set(titles(corpus, "keeper OR quixotic")) == {
+        "Lighthouse keeper retires",
+        "Café culture returns",
+    }
+
+
+def test_prefix_only_on_the_word_being_typed(corpus: Library) -> None:
+    assert titles(corpus, "quix", typing=True) == ["Café culture returns"]
+    assert titles(corpus, "quix", typing=False) == []
+    assert titles(corpus, "quix*", typing=False) == ["Café culture returns"]
+    assert set(titles(corpus, "lighthouse", typing=True)) == {
+        "Lighthouse keeper retires",
+        "Harbour news",
+        "Bees",
+    }
+
+
+def test_accents_fold_both_ways(corpus: Library) -> None:
+    assert titles(corpus, "cafe") == ["Café culture returns"]
+    assert titles(corpus, "CAFÉ") == ["Café culture returns"]
+
+
+def test_tag_and_state_filters(corpus: Library) -> None:
+    assert set(titles(corpus, "tag:nato")) == {"Harbour news", "Summit ends"}
+    assert titles(corpus, "tag:Russia") == []  # the tag is "Russia Today", not "Russia"
+    assert titles(corpus, 'tag:"russia today" base') == ["Air base"]
+    assert titles(corpus, "lighthouse", tag="NATO") == ["Harbour news"]
+    keeper = next(a for a in corpus.articles() if a.title.startswith("Lighthouse"))
+    corpus.set_state([keeper.id], bookmarked=True, read=True)
+    assert titles(corpus, "is:bookmarked") == ["Lighthouse keeper retires"]
+    assert titles(corpus, "is:unread lighthouse") == ["Harbour news"]
+    assert titles(corpus, "is:read") == ["Lighthouse keeper retires"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['"unbalanced', "-", "*", "(", ")", "NEAR(a b)", "a AND OR NOT b", "title:x", "'; DROP TABLE fts; --",
+     "x" * 10_000, '"""', "^", "a:b:c", "-\"\"", "OR", "\x00", "tag:", "is:", "\\"],
+)  # fmt: skip
+def test_hostile_queries_never_raise(corpus: Library, text: str) -> None:
+    results = search(corpus, text, typing=True)
+    assert isinstance(results.message, str)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=80))
+def test_any_typed_text_is_a_valid_fts_expression(text: str) -> None:
+    import sqlite3
+
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE VIRTUAL TABLE fts USING fts5(title, summary, body, tags)")
+    expression = parse_query(text, typing=True).fts()
+    if expression:
+        db.execute("SELECT * FROM fts WHERE fts MATCH ?", (expression,)).fetchall()
+
+
+def test_only_exclusions_asks_for_a_word(corpus: Library) -> None:
+    found = search(corpus, "-bees")
+    assert found.results == [] and "Add a word" in found.message
+
+
+def test_no_results_says_so(corpus: Library) -> None:
+    assert search(corpus, "zzyzx").message == "No results."
+
+
+def test_index_is_rebuilt_after_deletion_or_corruption(corpus: Library) -> None:
+    corpus.index.remove()
+    assert titles(Library(corpus.path), "keeper") == ["Lighthouse keeper retires"]
+    corpus.index.close()
+    corpus.index.path.write_bytes(b"this is not a database" * 100)
+    fresh = Library(corpus.path)
+    assert titles(fresh, "keeper") == ["Lighthouse keeper retires"]
+    assert fresh.index.is_usable()
+
+
+def test_stale_index_catches_up(corpus: Library) -> None:
+    other = Library(corpus.path)
+    other.add([ParsedArticle("Late news", "s", "A late keeper story.")])  # not indexed here
+    assert "Late news" in titles(corpus, "keeper")
+
+
+def test_match_spans_fold_case_and_accents() -> None:
+    text = "Café society: the CAFE and the cafés, not cafeteria."
+    spans = match_spans(text, parse_query("cafe", typing=False).terms)
+    assert [text[s:e] for s, e in spans] == ["Café", "CAFE"]
+    spans = match_spans(text, parse_query("caf", typing=True).terms)
+    assert [text[s:e] for s, e in spans] == ["Café", "CAFE", "cafés", "cafeteria"]
+    phrase = match_spans("Air  defence and air, defence.", parse_query('"air defence"').terms)
+    assert len(phrase) == 2
+
+
+def test_snippet_markers_become_styles_not_markup() -> None:
+    text = snippet_text("[bold]x[/bold] \x02match\x03 [@click=app.quit]")
+    assert text.plain == "[bold]x[/bold] match [@click=app.quit]"
+    assert [(s.start, s.end) for s in text.spans] == [(15, 20)]
