@@ -13,9 +13,9 @@ from newsreader.library import Library
 from newsreader.library.doctor import check_library, restore_backups
 from newsreader.library.importer import import_paths
 from newsreader.library.search import search, sync_index
-from newsreader.text.highlight import plain_snippet, snippet_text
 from newsreader.model import Article, ArticleState, ImportReport
 from newsreader.resources import resource_dir
+from newsreader.text.highlight import plain_snippet, snippet_text
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 

@@ -100,8 +100,9 @@ def test_tag_and_state_filters(corpus: Library) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ['"unbalanced', "-", "*", "(", ")", "NEAR(a b)", "a AND OR NOT b", "title:x", "'; DROP TABLE fts; --",
-     "x" * 10_000, '"""', "^", "a:b:c", "-\"\"", "OR", "\x00", "tag:", "is:", "\\"],
+    ['"unbalanced', "-", "*", "(", ")", "NEAR(a b)", "a AND OR NOT b", "title:x",
+     "'; DROP TABLE fts; --", "x" * 10_000, '"""', "^", "a:b:c", "-\"\"", "OR", "\x00",
+     "tag:", "is:", "\\"],
 )  # fmt: skip
 def test_hostile_queries_never_raise(corpus: Library, text: str) -> None:
     results = search(corpus, text, typing=True)

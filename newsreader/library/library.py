@@ -126,7 +126,7 @@ class Library:
         return matches[0] if len(matches) == 1 else None
 
     def body(self, doc_id: str) -> str:
-        record = self._shard(doc_id).table(BODIES).get(doc_id=doc_id)
+        record = self._shard(doc_id).id_table(BODIES).get_by_id(doc_id)
         return str(record["body"]) if record else ""
 
     def bodies(self, doc_ids: Iterable[str]) -> Iterator[tuple[str, str]]:
@@ -197,7 +197,7 @@ class Library:
     ) -> None:
         """Set the bookmark and/or read mark of articles; written to disk before returning."""
         now = datetime.now(UTC).isoformat(timespec="seconds")
-        table = self._state.table(STATE)
+        table = self._state.id_table(STATE)
         with self._state_storage.locked():
             current = (self._state_storage.read() or {}).get(STATE, {})
             changes: dict[str, Any] = {"changed": now}
@@ -209,7 +209,7 @@ class Library:
             present = [doc_id for doc_id in doc_ids if doc_id in current]
             missing = [doc_id for doc_id in dict.fromkeys(doc_ids) if doc_id not in current]
             if present:
-                table.update(changes, doc_ids=present)
+                table.update_ids(changes, present)
             if missing:
                 table.insert_multiple(document(doc_id, dict(changes)) for doc_id in missing)
 
@@ -277,6 +277,6 @@ class Library:
         for doc_id in fresh:
             by_shard.setdefault(doc_id[:2], []).append(doc_id)
         for doc_ids in by_shard.values():
-            table = self._shard(doc_ids[0]).table(BODIES)
-            missing = [doc_id for doc_id in doc_ids if not table.contains(doc_id=doc_id)]
+            table = self._shard(doc_ids[0]).id_table(BODIES)
+            missing = [doc_id for doc_id in doc_ids if not table.contains_id(doc_id)]
             table.insert_multiple(document(d, {"body": fresh[d].body}) for d in missing)

@@ -168,7 +168,7 @@ class SearchIndex:
             )
 
     def write(self, entries: Iterable[IndexEntry], removed: Iterable[str], digest: str) -> None:
-        """Add/replace `entries`, drop `removed`, and record the library digest, in one transaction."""
+        """Add or replace `entries`, drop `removed`, record the library digest: one transaction."""
         with self.transaction() as writer:
             writer.remove(removed)
             writer.add(entries)
@@ -229,7 +229,7 @@ class SearchIndex:
         only: Iterable[str] | None = None,
         excluding: Iterable[str] | None = None,
     ) -> HitPage:
-        """Ranked matches of `query`'s text and tags, optionally within `only` / outside `excluding`."""
+        """Ranked matches of `query`'s words and tags, within `only` and outside `excluding`."""
         expression = query.fts()
         where = ["fts MATCH :match"]
         params: dict[str, object] = {"match": expression, "limit": limit}
@@ -254,7 +254,8 @@ class SearchIndex:
             # Only a bare `ORDER BY rank` lets FTS5 sort inside the index and stop at the limit.
             order = "ORDER BY rank" if ranked else ""
             rows = db.execute(
-                f"SELECT rowid, rank, {snippet}, date FROM fts WHERE {condition} {order} LIMIT :limit",
+                f"SELECT rowid, rank, {snippet}, date FROM fts"
+                f" WHERE {condition} {order} LIMIT :limit",
                 params,
             ).fetchall()
             if len(rows) < limit:

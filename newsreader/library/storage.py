@@ -72,7 +72,7 @@ def parse_tables(path: Path, payload: bytes) -> Tables:
     return data
 
 
-class AtomicJSONStorage(Storage):  # type: ignore[misc]
+class AtomicJSONStorage(Storage):
     """TinyDB storage: orjson, parsed data kept in memory, atomic writes under a shared lock.
 
     Reads are served from memory until another process replaces the file (seen by its stat

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from filelock import FileLock
 from tinydb import TinyDB
@@ -12,22 +13,36 @@ from tinydb.table import Document, Table
 from newsreader.library.storage import AtomicJSONStorage
 
 
-class IdTable(Table):  # type: ignore[misc]
-    """A table whose documents are keyed by our stable string ids."""
+class IdTable(Table):
+    """A table whose documents are keyed by our stable string ids.
 
-    document_id_class = str
+    TinyDB's own signatures say `int` ids; these typed wrappers keep the casts in one place.
+    """
+
+    document_id_class = str  # type: ignore[assignment]
+
+    def get_by_id(self, doc_id: str) -> Document | None:
+        return self.get(doc_id=cast(Any, doc_id))
+
+    def contains_id(self, doc_id: str) -> bool:
+        return self.contains(doc_id=cast(Any, doc_id))
+
+    def update_ids(self, fields: Mapping[str, Any], doc_ids: Iterable[str]) -> None:
+        self.update(fields, doc_ids=cast(Any, list(doc_ids)))
 
 
-class IdTinyDB(TinyDB):  # type: ignore[misc]
+class IdTinyDB(TinyDB):
     table_class = IdTable
+
+    def id_table(self, name: str) -> IdTable:
+        return cast(IdTable, self.table(name))
 
 
 def open_db(path: Path, lock: FileLock, backup: bool = False) -> tuple[IdTinyDB, AtomicJSONStorage]:
     """Open the TinyDB file at `path` and return it with its storage (for locking and raw reads)."""
     db = IdTinyDB(path, lock, backup, storage=AtomicJSONStorage)
-    storage: AtomicJSONStorage = db.storage
-    return db, storage
+    return db, cast(AtomicJSONStorage, db.storage)
 
 
 def document(doc_id: str, fields: dict[str, Any]) -> Document:
-    return Document(fields, doc_id=doc_id)
+    return Document(fields, doc_id=cast(Any, doc_id))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+
 from newsreader.model import ParsedArticle
 from newsreader.sources.decoding import decode_article
 from newsreader.sources.tags import TagSplitter, Vocabulary

@@ -62,6 +62,8 @@ class Query:
             parts.append(f"({alternatives})" if len(group) > 1 else alternatives)
         for tag in self.tags:
             parts.append("tags : " + Term(words_of(tag)).fts())
+        if not parts:
+            return ""  # FTS5 cannot express "everything except": the caller says so instead
         expression = " AND ".join(parts)
         for term in self.excluded:
             expression += " NOT " + term.fts()

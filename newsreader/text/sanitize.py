@@ -1,4 +1,4 @@
-"""Makes untrusted article text safe for a terminal: no escape sequences, controls or bidi tricks."""
+"""Makes untrusted article text safe for a terminal: no escape sequences, controls, bidi tricks."""
 
 from __future__ import annotations
 
