@@ -107,9 +107,9 @@ class Library:
         return list(self._records())
 
     def articles(self) -> list[Article]:
-        """Every article, newest first (then by title)."""
+        """Every article, newest first; articles of the same date, the last imported first."""
         found = [_article(doc_id, record) for doc_id, record in self._records().items()]
-        found.sort(key=lambda a: a.title.casefold())
+        found.reverse()  # the file keeps import order; the stable sort keeps it for ties
         found.sort(key=lambda a: a.date, reverse=True)
         return found
 

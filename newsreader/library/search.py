@@ -104,12 +104,15 @@ def search(
     limit: int = 200,
     tag: str | None = None,
     typing: bool = False,
+    states: Iterable[str] = (),
 ) -> SearchResults:
-    """Run a query as typed. `tag` narrows to a tag (the sidebar's choice); `typing` makes the
-    last word a prefix. Never raises for anything a person can type."""
+    """Run a query as typed. `tag` and `states` ("bookmarked", "unread", "read") narrow it as
+    the sidebar's choice does; `typing` makes the last word a prefix. Never raises for anything
+    a person can type."""
     query = parse_query(text, typing=typing)
     if tag:
         query.tags.append(tag)
+    query.states.update(states)
     found = SearchResults(query)
     if query.is_empty or (not query.has_text and query.excluded):
         return found

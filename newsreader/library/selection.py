@@ -1,0 +1,72 @@
+"""Which articles a list shows: all, bookmarked, unread or one tag; and the sidebar's counts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from newsreader.model import Article, ArticleState, TagCount
+
+_NO_STATE = ArticleState()
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """What the sidebar has chosen: a special view ("all", "bookmarks", "unread") or a tag."""
+
+    kind: str = "all"
+    tag: str = ""
+
+    @classmethod
+    def of_tag(cls, tag: str) -> Selection:
+        return cls("tag", tag)
+
+    @property
+    def label(self) -> str:
+        return {"all": "All", "bookmarks": "Bookmarks", "unread": "Unread"}.get(self.kind, self.tag)
+
+    def admits(self, article: Article, state: ArticleState) -> bool:
+        if self.kind == "bookmarks":
+            return state.bookmarked
+        if self.kind == "unread":
+            return not state.read
+        if self.kind == "tag":
+            wanted = self.tag.casefold()
+            return any(tag.casefold() == wanted for tag in article.tags)
+        return True
+
+
+ALL = Selection("all")
+BOOKMARKS = Selection("bookmarks")
+UNREAD = Selection("unread")
+
+
+def select(
+    articles: Sequence[Article], states: Mapping[str, ArticleState], selection: Selection
+) -> list[Article]:
+    if selection.kind == "all":
+        return list(articles)
+    return [a for a in articles if selection.admits(a, states.get(a.id, _NO_STATE))]
+
+
+@dataclass(frozen=True, slots=True)
+class SidebarCounts:
+    """The numbers beside All, Bookmarks and Unread, and each tag's count."""
+
+    total: int
+    bookmarked: int
+    unread: int
+    tags: tuple[TagCount, ...]
+
+
+def count_states(
+    articles: Sequence[Article], states: Mapping[str, ArticleState]
+) -> tuple[int, int]:
+    """(bookmarked, unread) among `articles`."""
+    bookmarked = read = 0
+    for article in articles:
+        state = states.get(article.id)
+        if state is not None:
+            bookmarked += state.bookmarked
+            read += state.read
+    return bookmarked, len(articles) - read

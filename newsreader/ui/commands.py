@@ -1,0 +1,66 @@
+"""Command palette entries: jump to a tag, bookmark, mark read, search, switch theme."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
+from textual.content import Content
+
+from newsreader.library.selection import BOOKMARKS, UNREAD, Selection
+
+
+def _display(matcher: Matcher, text: str) -> Content:
+    # Matcher.highlight reads its argument as markup; a tag is article text, so it never is.
+    return Content(text) if "[" in text else matcher.highlight(text)
+
+
+class ReaderCommands(Provider):
+    """The reader's actions and every tag, for ctrl+p."""
+
+    def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
+        from newsreader.ui.screens.reader import ReaderScreen
+
+        screen = self.screen
+        if not isinstance(screen, ReaderScreen):
+            return []
+        app = self.app
+        dark = app.current_theme.dark
+        commands: list[tuple[str, Callable[[], object], str]] = [
+            ("Toggle bookmark", screen.action_toggle_bookmark, "Bookmark the highlighted article"),
+            (
+                "Toggle read",
+                screen.action_toggle_read,
+                "Mark the highlighted article read or unread",
+            ),
+            ("Search articles", screen.action_search, "Full-text search as you type"),
+            ("Show bookmarks", partial(screen.select_view, BOOKMARKS), "Only bookmarked articles"),
+            ("Show unread", partial(screen.select_view, UNREAD), "Only articles not read yet"),
+            ("Reload library", screen.action_reload, "Read the library from disk again"),
+            (
+                "Switch to light theme" if dark else "Switch to dark theme",
+                partial(setattr, app, "theme", "textual-light" if dark else "textual-dark"),
+                "Change the colours",
+            ),
+        ]
+        for tag in screen.tag_counts:
+            commands.append(
+                (
+                    f"Go to tag: {tag.name}",
+                    partial(screen.select_view, Selection.of_tag(tag.name)),
+                    f"{tag.count:,} articles",
+                )
+            )
+        return commands
+
+    async def discover(self) -> Hits:
+        for name, callback, help_text in self._commands()[:7]:
+            yield DiscoveryHit(Content(name), callback, help=help_text, text=name)
+
+    async def search(self, query: str) -> AsyncIterator[Hit]:
+        matcher = self.matcher(query)
+        for name, callback, help_text in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, _display(matcher, name), callback, text=name, help=help_text)

@@ -1,0 +1,296 @@
+"""The reader screen: owns what is shown (selection, search, cursor) and hands it to the panes."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+from textual.worker import get_current_worker
+
+from newsreader.library import Library, LibraryError
+from newsreader.library.search import SearchResults, search
+from newsreader.library.selection import ALL, Selection, SidebarCounts, count_states, select
+from newsreader.model import Article, ArticleState, TagCount
+from newsreader.text.highlight import SNIPPET_END, SNIPPET_START, match_spans
+from newsreader.ui.widgets.article_list import ArticleList
+from newsreader.ui.widgets.article_view import ArticleView
+from newsreader.ui.widgets.tag_sidebar import TagSidebar
+
+SEARCH_LIMIT = 500
+DISK_CHECK_SECONDS = 2.0
+_NO_STATE = ArticleState()
+
+
+LEAD_CHARS = 24
+
+
+def snippet_pieces(snippet: str) -> list[tuple[str, bool]]:
+    """A snippet as (text, is_match) pieces on one line, starting a little before the first
+    match so that the match shows in a narrow list."""
+    pieces: list[tuple[str, bool]] = []
+    for index, part in enumerate(" ".join(snippet.split()).split(SNIPPET_START)):
+        matched, _, rest = part.partition(SNIPPET_END) if index else ("", "", part)
+        if matched:
+            pieces.append((matched, True))
+        if rest:
+            pieces.append((rest, False))
+    if len(pieces) > 1 and not pieces[0][1] and len(pieces[0][0]) > LEAD_CHARS:
+        lead = pieces[0][0][-LEAD_CHARS:]
+        pieces[0] = ("…" + lead[lead.find(" ") + 1 :] if " " in lead else "…" + lead, False)
+    return pieces
+
+
+class ReaderScreen(Screen[None]):
+    """Tags | articles | article. Every key is a Binding, so footer, help and palette know it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "search", "Search", id="reader.search"),
+        Binding("b", "toggle_bookmark", "Bookmark", id="reader.bookmark"),
+        Binding("u", "toggle_read", "Read/unread", id="reader.read"),
+        Binding("t", "focus_tags", "Tags", id="reader.tags"),
+        Binding("n", "next_match", "Next match", id="reader.next_match"),
+        Binding("N", "previous_match", "Previous match", id="reader.previous_match"),
+        Binding("escape", "back", "Back", show=False, id="reader.back"),
+        Binding("R", "reload", "Reload library", show=False, id="reader.reload"),
+    ]
+
+    def __init__(self, library: Library) -> None:
+        super().__init__()
+        self.library = library
+        self.articles: list[Article] = []
+        self.by_id: dict[str, Article] = {}
+        self.states: dict[str, ArticleState] = {}
+        self.tag_counts: tuple[TagCount, ...] = ()
+        self.selection: Selection = ALL
+        self.results: SearchResults | None = None
+        self.loaded = False
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="panes"):
+            yield TagSidebar(id="tags")
+            with Vertical(id="middle"):
+                yield Input(
+                    placeholder='Search: words, "a phrase", -word, tag:NATO, is:unread', id="search"
+                )
+                yield Static(id="search-status")
+                yield ArticleList(id="articles")
+            yield ArticleView(id="article")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#tags").border_title = "Tags"
+        self.query_one("#article").border_title = "Article"
+        self.query_one("#search").display = False
+        self.query_one("#search-status").display = False
+        self.query_one(ArticleList).focus()
+        self._set_list_title()
+        self.load_library()
+        self.set_interval(DISK_CHECK_SECONDS, self._check_disk)
+
+    # -- loading -------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="load")
+    def load_library(self) -> None:
+        """Read titles, tags and state in a thread: the screen is up before they arrive."""
+        try:
+            articles = self.library.articles()
+            states = self.library.states()
+        except LibraryError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error", timeout=30)
+            return
+        tags = tuple(self.library.tag_counts(articles))
+        self.app.call_from_thread(self._loaded, articles, states, tags)
+
+    def _loaded(
+        self, articles: list[Article], states: dict[str, ArticleState], tags: tuple[TagCount, ...]
+    ) -> None:
+        current = self.query_one(ArticleList).current
+        self.articles, self.states, self.tag_counts = articles, states, tags
+        self.by_id = {a.id: a for a in articles}
+        self.loaded = True
+        self.query_one(TagSidebar).show_counts(self._counts())
+        if self.results is not None:
+            self.run_search(self.query_one("#search", Input).value)
+        else:
+            self._show_selection(keep=current.id if current else None)
+
+    def _check_disk(self) -> None:
+        if self.loaded and self.library.changed_on_disk():
+            self.load_library()
+
+    def action_reload(self) -> None:
+        self.load_library()
+
+    def _counts(self) -> SidebarCounts:
+        bookmarked, unread = count_states(self.articles, self.states)
+        return SidebarCounts(len(self.articles), bookmarked, unread, self.tag_counts)
+
+    # -- what the list shows ---------------------------------------------------------------
+
+    def _show_selection(self, keep: str | None = None) -> None:
+        shown = select(self.articles, self.states, self.selection)
+        empty = (
+            "No articles here."
+            if self.articles
+            else "The library is empty: see `newsreader import`."
+        )
+        self.query_one(ArticleList).show(shown, self.states, keep=keep, empty_message=empty)
+        self._set_list_title(len(shown))
+
+    def _set_list_title(self, count: int | None = None) -> None:
+        title = "Articles" if self.results is None else "Search"
+        label = f"{title} · {self.selection.label}"
+        self.query_one(ArticleList).border_title = (
+            label if count is None else f"{label} · {count:,}"
+        )
+
+    @on(TagSidebar.Chosen)
+    def choose(self, event: TagSidebar.Chosen) -> None:
+        self.select_view(event.selection)
+
+    def select_view(self, selection: Selection) -> None:
+        self.selection = selection
+        if selection.kind == "tag":
+            self.query_one(TagSidebar).highlight_tag(selection.tag)
+        if self.results is not None:
+            self.run_search(self.query_one("#search", Input).value)
+        else:
+            self._show_selection()
+        self.query_one(ArticleList).focus()
+
+    @on(ArticleList.Highlighted)
+    def show_article(self, event: ArticleList.Highlighted) -> None:
+        view = self.query_one(ArticleView)
+        article = event.article
+        if article is None:
+            view.show(None, "", _NO_STATE)
+            return
+        try:
+            body = self.library.body(article.id)
+        except LibraryError as error:
+            self.notify(str(error), severity="error")
+            body = ""
+        terms = self.results.query.terms if self.results is not None else []
+        matches = match_spans(body, terms) if terms else []
+        view.show(article, body, self.states.get(article.id, _NO_STATE), matches)
+
+    @on(ArticleList.Opened)
+    def open_article(self, event: ArticleList.Opened) -> None:
+        if not self.states.get(event.article.id, _NO_STATE).read:
+            self._write_state(event.article, read=True)
+        self.query_one(ArticleView).focus()
+
+    # -- bookmarks and read marks ----------------------------------------------------------
+
+    def action_toggle_bookmark(self) -> None:
+        article = self.query_one(ArticleList).current
+        if article is not None:
+            state = self.states.get(article.id, _NO_STATE)
+            self._write_state(article, bookmarked=not state.bookmarked)
+
+    def action_toggle_read(self) -> None:
+        article = self.query_one(ArticleList).current
+        if article is not None:
+            state = self.states.get(article.id, _NO_STATE)
+            self._write_state(article, read=not state.read)
+
+    def _write_state(
+        self, article: Article, bookmarked: bool | None = None, read: bool | None = None
+    ) -> None:
+        """Write to disk first (fsync'd, atomic), then show it: the screen never claims more."""
+        try:
+            self.library.set_state([article.id], bookmarked=bookmarked, read=read)
+            self.states = self.library.states()
+        except LibraryError as error:
+            self.notify(str(error), title="Not saved", severity="error", timeout=10)
+            return
+        state = self.states.get(article.id, _NO_STATE)
+        self.query_one(ArticleList).update_states(self.states)
+        self.query_one(TagSidebar).update_state_counts(self._counts())
+        view = self.query_one(ArticleView)
+        if view.article is not None and view.article.id == article.id:
+            view.update_state(state)
+
+    # -- search ----------------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        box = self.query_one("#search", Input)
+        box.display = True
+        self.query_one("#search-status").display = True
+        box.focus()
+
+    @on(Input.Changed, "#search")
+    def search_changed(self, event: Input.Changed) -> None:
+        self.run_search(event.value)
+
+    @on(Input.Submitted, "#search")
+    def search_submitted(self) -> None:
+        self.query_one(ArticleList).focus()
+
+    @work(thread=True, exclusive=True, group="search")
+    def run_search(self, text: str) -> None:
+        """Search in a thread; a newer keystroke's search supersedes this one's result."""
+        tag = self.selection.tag if self.selection.kind == "tag" else None
+        states = {"bookmarks": ["bookmarked"], "unread": ["unread"]}.get(self.selection.kind, [])
+        try:
+            found = search(
+                self.library, text, limit=SEARCH_LIMIT, tag=tag, typing=True, states=states
+            )
+        except LibraryError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_results, text, found)
+
+    def _show_results(self, text: str, found: SearchResults) -> None:
+        if not text.strip():
+            self.clear_search(keep_box=True)
+            return
+        self.results = found
+        articles = [r.article for r in found.results]
+        details = {r.article.id: snippet_pieces(r.snippet) for r in found.results}
+        self.query_one(ArticleList).show(
+            articles, self.states, details, empty_message=found.message
+        )
+        self.query_one("#search-status", Static).update(found.message)
+        self._set_list_title(len(articles))
+
+    def clear_search(self, keep_box: bool = False) -> None:
+        current = self.query_one(ArticleList).current
+        self.results = None
+        box = self.query_one("#search", Input)
+        if not keep_box:
+            with box.prevent(Input.Changed):
+                box.value = ""
+            box.display = False
+            self.query_one("#search-status").display = False
+        self.query_one("#search-status", Static).update("")
+        self._show_selection(keep=current.id if current else None)
+
+    def action_back(self) -> None:
+        """escape: leave the search box; again: clear the search; from the article: the list."""
+        box = self.query_one("#search", Input)
+        articles = self.query_one(ArticleList)
+        if box.has_focus:
+            articles.focus()
+        elif self.results is not None or box.display:
+            self.clear_search()
+            articles.focus()
+        else:
+            articles.focus()
+
+    def action_next_match(self) -> None:
+        if not self.query_one(ArticleView).next_match(1):
+            self.notify("No search matches in this article.", timeout=2)
+
+    def action_previous_match(self) -> None:
+        if not self.query_one(ArticleView).next_match(-1):
+            self.notify("No search matches in this article.", timeout=2)
+
+    def action_focus_tags(self) -> None:
+        self.query_one(TagSidebar).focus()

@@ -1,0 +1,1 @@
+"""The reader's widgets: tag sidebar, article list, article view, search box."""

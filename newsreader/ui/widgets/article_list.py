@@ -1,0 +1,211 @@
+"""A virtual article list: draws only the visible rows, so 100,000 articles scroll smoothly."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from newsreader.model import Article, ArticleState
+
+ROW_HEIGHT = 2
+_NO_STATE = ArticleState()
+
+
+class ArticleList(ScrollView, can_focus=True):
+    """Two lines per article: a bookmark mark and the title, then tags/date or a search snippet.
+
+    The screen hands it the articles, their states and snippets (attributes down); it posts
+    `Highlighted` when the cursor moves and `Opened` on enter or a click (messages up).
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "cursor_down", "Down", show=False, id="list.down"),
+        Binding("k,up", "cursor_up", "Up", show=False, id="list.up"),
+        Binding("pagedown,space", "page_down", "Page down", show=False, id="list.page_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="list.page_up"),
+        Binding("home,g", "first", "First", show=False, id="list.first"),
+        Binding("end,G", "last", "Last", show=False, id="list.last"),
+        Binding("enter", "open", "Open", id="list.open"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "article-list--cursor",
+        "article-list--unread",
+        "article-list--read",
+        "article-list--mark",
+        "article-list--detail",
+        "article-list--match",
+    }
+
+    @dataclass
+    class Highlighted(Message):
+        """The cursor moved to `article` (None when the list is empty)."""
+
+        article: Article | None
+
+    @dataclass
+    class Opened(Message):
+        """The person asked to read `article`."""
+
+        article: Article
+
+    cursor: reactive[int] = reactive(0, always_update=True)
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.articles: Sequence[Article] = ()
+        self.states: Mapping[str, ArticleState] = {}
+        self.details: Mapping[str, Sequence[tuple[str, bool]]] = {}
+        self.empty_message = "Loading…"
+
+    # -- attributes down -----------------------------------------------------------------
+
+    def show(
+        self,
+        articles: Sequence[Article],
+        states: Mapping[str, ArticleState],
+        details: Mapping[str, Sequence[tuple[str, bool]]] | None = None,
+        keep: str | None = None,
+        empty_message: str = "No articles here.",
+    ) -> None:
+        """Show `articles`. `details` replaces an article's second line with (text, is_match)
+        pieces (a search snippet); `keep` keeps the cursor on that article id if present."""
+        self.articles = articles
+        self.states = states
+        self.details = details or {}
+        self.empty_message = empty_message
+        self.virtual_size = Size(self.size.width, len(articles) * ROW_HEIGHT)
+        position = 0
+        if keep is not None:
+            position = next((i for i, a in enumerate(articles) if a.id == keep), 0)
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self.cursor = position
+        self.refresh()
+
+    def update_states(self, states: Mapping[str, ArticleState]) -> None:
+        self.states = states
+        self.refresh()
+
+    @property
+    def current(self) -> Article | None:
+        if 0 <= self.cursor < len(self.articles):
+            return self.articles[self.cursor]
+        return None
+
+    # -- cursor --------------------------------------------------------------------------
+
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, len(self.articles) - 1)) if self.articles else 0
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.scroll_to_region(
+            Region(0, new * ROW_HEIGHT, self.size.width, ROW_HEIGHT), animate=False, immediate=True
+        )
+        self.refresh_row(old)
+        self.refresh_row(new)
+        self.post_message(self.Highlighted(self.current))
+
+    def refresh_row(self, row: int) -> None:
+        y = row * ROW_HEIGHT - round(self.scroll_offset.y)
+        self.refresh(Region(0, y, self.size.width, ROW_HEIGHT))
+
+    def action_cursor_down(self) -> None:
+        self.cursor += 1
+
+    def action_cursor_up(self) -> None:
+        self.cursor -= 1
+
+    def action_page_down(self) -> None:
+        self.cursor += max(1, self.size.height // ROW_HEIGHT - 1)
+
+    def action_page_up(self) -> None:
+        self.cursor -= max(1, self.size.height // ROW_HEIGHT - 1)
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = len(self.articles) - 1
+
+    def action_open(self) -> None:
+        if self.current is not None:
+            self.post_message(self.Opened(self.current))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        row = (offset.y + round(self.scroll_offset.y)) // ROW_HEIGHT
+        if 0 <= row < len(self.articles):
+            self.focus()
+            if row == self.cursor and event.chain >= 2:
+                self.action_open()
+            self.cursor = row
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(event.size.width, len(self.articles) * ROW_HEIGHT)
+
+    # -- drawing -------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        line = y + round(self.scroll_offset.y)
+        row, second = divmod(line, ROW_HEIGHT)
+        base = self.rich_style
+        if not self.articles:
+            text = self.empty_message if line == 0 else ""
+            detail = self.get_component_rich_style("article-list--detail")
+            return Strip([Segment(f" {text}", base + detail)]).adjust_cell_length(width, base)
+        if row >= len(self.articles):
+            return Strip.blank(width, base)
+        article = self.articles[row]
+        state = self.states.get(article.id, _NO_STATE)
+        style = base
+        if row == self.cursor:
+            style += self.get_component_rich_style("article-list--cursor", partial=True)
+        segments = self._detail(article, style) if second else self._title(article, state, style)
+        return Strip(segments).adjust_cell_length(width, style)
+
+    def _title(self, article: Article, state: ArticleState, style: Style) -> list[Segment]:
+        mark_style = style + self.get_component_rich_style("article-list--mark", partial=True)
+        name = "article-list--read" if state.read else "article-list--unread"
+        title_style = style + self.get_component_rich_style(name, partial=True)
+        mark = "★ " if state.bookmarked else "  "
+        title = _fit(article.title, self.scrollable_content_region.width - 3)
+        return [Segment(" ", style), Segment(mark, mark_style), Segment(title, title_style)]
+
+    def _detail(self, article: Article, style: Style) -> list[Segment]:
+        detail_style = style + self.get_component_rich_style("article-list--detail", partial=True)
+        pieces = self.details.get(article.id)
+        if pieces is None:
+            text = " · ".join(article.tags) or article.summary
+            date = article.date[:10]
+            line = _fit(
+                f"{date}  {text}" if date else text, self.scrollable_content_region.width - 3
+            )
+            return [Segment("   ", style), Segment(line, detail_style)]
+        match_style = detail_style + self.get_component_rich_style(
+            "article-list--match", partial=True
+        )
+        segments = [Segment("   ", style)]
+        segments += [Segment(text, match_style if hit else detail_style) for text, hit in pieces]
+        return segments
+
+
+def _fit(text: str, width: int) -> str:
+    """`text` cut to `width` cells, with an ellipsis when something was cut."""
+    if cell_len(text) <= width:
+        return text
+    return set_cell_size(text, max(0, width - 1)) + "…" if width > 0 else ""

@@ -1,0 +1,89 @@
+"""The tag sidebar: All, Bookmarks, Unread, then every tag with its count."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from newsreader.library.selection import ALL, BOOKMARKS, UNREAD, Selection, SidebarCounts
+
+_SPECIAL = {"all": ALL, "bookmarks": BOOKMARKS, "unread": UNREAD}
+
+
+PROMPT_WIDTH = 22
+
+
+def _prompt(label: str, count: int) -> Content:
+    """The label, then its count flush right. Content(label): a tag is article text, and must
+    never be read as markup."""
+    number = f"{count:,}"
+    name = Content(label).truncate(PROMPT_WIDTH - len(number) - 1, ellipsis=True)
+    gap = " " * max(1, PROMPT_WIDTH - name.cell_length - len(number))
+    return Content.assemble(name, gap, (number, "$text-muted"))
+
+
+class TagSidebar(OptionList):
+    """Posts `Chosen` when a person picks an entry (enter or click)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False, id="tags.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="tags.up"),
+        Binding("enter", "select", "Choose tag", id="tags.choose"),
+    ]
+
+    @dataclass
+    class Chosen(Message):
+        selection: Selection
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._tag_names: dict[str, str] = {}
+
+    def show_counts(self, counts: SidebarCounts) -> None:
+        """Rebuild the entries (after loading); keeps the highlighted entry where it was."""
+        keep = self.highlighted
+        options: list[Option | None] = [
+            Option(_prompt("All", counts.total), id="all"),
+            Option(_prompt("★ Bookmarks", counts.bookmarked), id="bookmarks"),
+            Option(_prompt("Unread", counts.unread), id="unread"),
+            None,
+        ]
+        self._tag_names = {}
+        for position, tag in enumerate(counts.tags):
+            option_id = f"tag-{position}"
+            self._tag_names[option_id] = tag.name
+            options.append(Option(_prompt(tag.name, tag.count), id=option_id))
+        self.set_options(options)
+        if options:
+            self.highlighted = min(keep or 0, self.option_count - 1)
+
+    def update_state_counts(self, counts: SidebarCounts) -> None:
+        """Only the Bookmarks and Unread numbers change when a key is pressed: redraw just them."""
+        if self.option_count:
+            self.replace_option_prompt("bookmarks", _prompt("★ Bookmarks", counts.bookmarked))
+            self.replace_option_prompt("unread", _prompt("Unread", counts.unread))
+
+    def selection_of(self, option_id: str | None) -> Selection | None:
+        if option_id in _SPECIAL:
+            return _SPECIAL[option_id]
+        if option_id in self._tag_names:
+            return Selection.of_tag(self._tag_names[option_id])
+        return None
+
+    def highlight_tag(self, name: str) -> None:
+        for option_id, tag in self._tag_names.items():
+            if tag.casefold() == name.casefold():
+                self.highlighted = self.get_option_index(option_id)
+                return
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        selection = self.selection_of(event.option.id)
+        if selection is not None:
+            self.post_message(self.Chosen(selection))

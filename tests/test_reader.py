@@ -1,0 +1,241 @@
+"""The reader, driven with Pilot as a person would: keys, mouse, search, bookmarks, help."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, Static
+
+from newsreader.library import Library
+from newsreader.model import ParsedArticle
+from newsreader.ui.screens.help import HelpScreen
+from newsreader.ui.widgets.article_list import ArticleList
+from newsreader.ui.widgets.article_view import ArticleView
+from newsreader.ui.widgets.tag_sidebar import TagSidebar
+from tests.ui_helpers import loaded, make_library, reader_app
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Library:
+    return make_library(tmp_path / "library.json")
+
+
+def shown_title(app) -> str:  # type: ignore[no-untyped-def]
+    view = app.screen.query_one(ArticleView)
+    return view.article.title if view.article else ""
+
+
+def list_titles(app) -> list[str]:  # type: ignore[no-untyped-def]
+    return [a.title for a in app.screen.query_one(ArticleList).articles]
+
+
+async def test_opens_with_articles_newest_first_and_the_first_shown(library: Library) -> None:
+    app = reader_app(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        assert list_titles(app)[0].startswith("As NATO summit begins")
+        assert shown_title(app).startswith("As NATO summit begins")
+        assert app.focused is app.screen.query_one(ArticleList)
+
+
+async def test_j_k_and_arrows_move_and_the_pane_follows(library: Library) -> None:
+    app = reader_app(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        await pilot.press("j")
+        assert shown_title(app) == "Harbour authority opens the new lighthouse"
+        await pilot.press("down")
+        assert shown_title(app).startswith("[bold]Markup")
+        await pilot.press("down")  # the last one: stays
+        assert app.screen.query_one(ArticleList).cursor == 2
+        await pilot.press("k", "up")
+        assert shown_title(app).startswith("As NATO summit")
+
+
+async def test_enter_marks_read_and_u_toggles_and_counts_follow(library: Library) -> None:
+    app = reader_app(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        article = app.screen.query_one(ArticleList).current
+        assert article is not None
+        await pilot.press("enter")
+        assert Library(library.path).state(article.id).read
+        assert app.focused is app.screen.query_one(ArticleView)
+        assert app.screen._counts().unread == 2
+        await pilot.press("u")
+        assert not Library(library.path).state(article.id).read
+        assert app.screen._counts().unread == 3
+
+
+async def test_b_bookmarks_at_once_on_disk(library: Library) -> None:
+    app = reader_app(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        await pilot.press("j", "b")
+        article = app.screen.query_one(ArticleList).current
+        assert article is not None
+        # On disk before anything else happens: another process sees it now.
+        assert Library(library.path).state(article.id).bookmarked
+        assert app.screen._counts().bookmarked == 1
+        await pilot.press("b")
+        assert not Library(library.path).state(article.id).bookmarked
+
+
+async def test_tags_filter_the_list(library: Library) -> None:
+    app = reader_app(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        await pilot.press("t")
+        sidebar = app.screen.query_one(TagSidebar)
+        assert app.focused is sidebar
+        sidebar.highlight_tag("Coast")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert list_titles(app) == ["Harbour authority opens the new lighthouse"]
+        assert app.focused is app.screen.query_one(ArticleList)
+        await pilot.press("t", "home", "enter")
+        await pilot.pause()
+        assert len(list_titles(app)) == 3
+
+
+async def test_bookmarks_view_and_mouse_clicks(library: Library) -> None:
+    app = reader_app(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        await pilot.click(ArticleList, offset=(5, 3))  # the second article's title row
+        assert shown_title(app) == "Harbour authority opens the new lighthouse"
+        await pilot.press("b")
+        sidebar = app.screen.query_one(TagSidebar)
+        await pilot.click(TagSidebar, offset=(3, 2))  # below the border and "All": "★ Bookmarks"
+        await pilot.pause()
+        assert list_titles(app) == ["Harbour authority opens the new lighthouse"]
+        assert sidebar.highlighted == 1
+
+
+async def test_tab_and_shift_tab_move_between_panes(library: Library) -> None:
+    app = reader_app(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        await pilot.press("tab")
+        assert app.focused is app.screen.query_one(ArticleView)
+        await pilot.press("shift+tab", "shift+tab")
+        assert app.focused is app.screen.query_one(TagSidebar)
+
+
+async def test_search_as_you_type_enter_match_highlight_n_and_escape_twice(
+    library: Library,
+) -> None:
+    app = reader_app(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        await pilot.press("slash")
+        box = app.screen.query_one("#search", Input)
+        assert app.focused is box
+        await pilot.press(*"lighth")
+        await loaded(pilot)
+        assert list_titles(app) == ["Harbour authority opens the new lighthouse"]
+        status = app.screen.query_one("#search-status", Static)
+        assert "1 result" in str(status.render())
+        await pilot.press("enter")
+        assert app.focused is app.screen.query_one(ArticleList)
+        view = app.screen.query_one(ArticleView)
+        assert [view.body[s:e] for s, e in view.matches] == ["lighthouse"]
+        await pilot.press("n")
+        assert view.current_match == 0
+        await pilot.press("escape")  # focus was in the list: this clears the search
+        assert app.screen.results is None
+        assert len(list_titles(app)) == 3
+        assert not box.display
+
+
+async def test_escape_leaves_the_box_first_then_clears(library: Library) -> None:
+    app = reader_app(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        await pilot.press("slash", *"keeper")
+        await loaded(pilot)
+        await pilot.press("escape")
+        assert app.focused is app.screen.query_one(ArticleList)
+        assert list_titles(app) == ["Harbour authority opens the new lighthouse"]
+        await pilot.press("escape")
+        assert len(list_titles(app)) == 3
+
+
+async def test_no_results_says_so_and_search_combines_with_the_tag(library: Library) -> None:
+    app = reader_app(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        app.screen.select_view(app.screen.selection.of_tag("NATO"))
+        await pilot.press("slash", *"keeper")
+        await loaded(pilot)
+        assert list_titles(app) == []
+        assert "No results" in str(app.screen.query_one("#search-status", Static).render())
+        await pilot.press(*["backspace"] * 6, *"shoigu")
+        await loaded(pilot)
+        assert list_titles(app) == ["As NATO summit begins, Russia escalates its attack on Ukraine"]
+
+
+async def test_help_screen_lists_every_key_and_closes(library: Library) -> None:
+    app = reader_app(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("#help-keys", Static).render())
+        for words in ("Bookmark", "Read/unread", "Search", "Next match", "Quit", "Tags", "Open"):
+            assert words in text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_q_quits(library: Library) -> None:
+    app = reader_app(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0 and not app.is_running
+
+
+async def test_markup_in_articles_is_shown_literally_and_runs_nothing(library: Library) -> None:
+    app = reader_app(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        await pilot.press("j", "j")
+        view = app.screen.query_one(ArticleView)
+        title = str(view.query_one("#article-title", Static).render())
+        body = str(view.query_one("#article-body", Static).render())
+        assert title == "[bold]Markup[/bold] in a title stays literal"
+        assert "[@click=app.quit]here[/]" in body
+        await pilot.click("#article-body", offset=(8, 0))  # on the would-be link
+        await pilot.pause()
+        assert app.is_running
+
+
+async def test_command_palette_jumps_to_a_tag(library: Library) -> None:
+    app = reader_app(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"tag: coast")
+        await pilot.pause(0.3)  # the palette searches its providers on a timer
+        await pilot.press("enter")
+        await pilot.pause()
+        assert list_titles(app) == ["Harbour authority opens the new lighthouse"]
+
+
+async def test_sees_articles_another_process_imported(library: Library) -> None:
+    app = reader_app(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        await pilot.press("b")  # a write of ours first
+        other = Library(library.path)
+        other.add([ParsedArticle("Imported elsewhere", "s", "A body.", published="2030-01-01")])
+        app.screen._check_disk()
+        await loaded(pilot)
+        assert list_titles(app)[0] == "Imported elsewhere"
+        await pilot.press("j", "b")  # writing again must not drop the other process's article
+        assert len(Library(library.path)) == 4
+        assert sum(s.bookmarked for s in Library(library.path).states().values()) == 2
