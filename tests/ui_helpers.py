@@ -16,7 +16,8 @@ ARTICLES = [
         "As NATO summit begins, Russia escalates its attack on Ukraine",
         "In the early hours of Wednesday, NATO members assembled in Vilnius.",
         "In the early hours of Wednesday, NATO members assembled in Vilnius. A regional "
-        "administration said, “The movement of enemy UAVs has been recorded! Air defence works.”\n\n"
+        "administration said, “The movement of enemy UAVs has been recorded! Air defence "
+        "works.”\n\n"
         "“In the event that the United States supplies cluster munitions, Russia will respond,” "
         "Shoigu said.\n\nAllies noted Ukraine has grown “increasingly interoperable” with NATO.",
         ("NATO", "Russia", "Ukraine"),

@@ -22,6 +22,7 @@ from newsreader.ui.widgets.article_view import ArticleView
 from newsreader.ui.widgets.tag_sidebar import TagSidebar
 
 SEARCH_LIMIT = 500
+NARROW_WIDTH = 100  # below this, the tag sidebar shows only while it has focus
 DISK_CHECK_SECONDS = 2.0
 _NO_STATE = ArticleState()
 
@@ -91,6 +92,18 @@ class ReaderScreen(Screen[None]):
         self._set_list_title()
         self.load_library()
         self.set_interval(DISK_CHECK_SECONDS, self._check_disk)
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < NARROW_WIDTH, "-narrow")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("next_match", "previous_match"):
+            return self.results is not None  # hidden from the footer until there is a search
+        return True
+
+    def on_descendant_blur(self) -> None:
+        if not self.query_one(TagSidebar).has_focus:
+            self.remove_class("-show-tags")
 
     # -- loading -------------------------------------------------------------------------
 
@@ -259,6 +272,7 @@ class ReaderScreen(Screen[None]):
         )
         self.query_one("#search-status", Static).update(found.message)
         self._set_list_title(len(articles))
+        self.refresh_bindings()
 
     def clear_search(self, keep_box: bool = False) -> None:
         current = self.query_one(ArticleList).current
@@ -271,6 +285,7 @@ class ReaderScreen(Screen[None]):
             self.query_one("#search-status").display = False
         self.query_one("#search-status", Static).update("")
         self._show_selection(keep=current.id if current else None)
+        self.refresh_bindings()
 
     def action_back(self) -> None:
         """escape: leave the search box; again: clear the search; from the article: the list."""
@@ -293,4 +308,5 @@ class ReaderScreen(Screen[None]):
             self.notify("No search matches in this article.", timeout=2)
 
     def action_focus_tags(self) -> None:
+        self.add_class("-show-tags")
         self.query_one(TagSidebar).focus()

@@ -1,0 +1,57 @@
+"""What the screen looks like: one snapshot per feature (update with --snapshot-update)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from newsreader.library.selection import Selection
+from tests.ui_helpers import loaded, make_library, reader_app
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Any:
+    return reader_app(make_library(tmp_path / "library.json"))
+
+
+def test_main_screen(app: Any, snap_compare: Any) -> None:
+    assert snap_compare(app, terminal_size=(140, 40), run_before=loaded)
+
+
+def test_main_screen_small_terminal(app: Any, snap_compare: Any) -> None:
+    assert snap_compare(app, terminal_size=(80, 24), run_before=loaded)
+
+
+def test_light_theme(app: Any, snap_compare: Any) -> None:
+    async def light(pilot: Pilot[None]) -> None:
+        pilot.app.theme = "textual-light"
+        await loaded(pilot)
+
+    assert snap_compare(app, terminal_size=(140, 40), run_before=light)
+
+
+def test_help_screen(app: Any, snap_compare: Any) -> None:
+    assert snap_compare(app, terminal_size=(140, 40), run_before=loaded, press=["question_mark"])
+
+
+def test_tag_filter(app: Any, snap_compare: Any) -> None:
+    async def choose_tag(pilot: Pilot[None]) -> None:
+        await loaded(pilot)
+        pilot.app.screen.select_view(Selection.of_tag("Coast"))
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(140, 40), run_before=choose_tag)
+
+
+def test_search_results_with_matches(app: Any, snap_compare: Any) -> None:
+    async def search(pilot: Pilot[None]) -> None:
+        await loaded(pilot)
+        await pilot.press("slash", *"defence OR keeper")
+        await loaded(pilot)
+        await pilot.press("enter", "n")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(140, 40), run_before=search)
