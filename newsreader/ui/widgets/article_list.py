@@ -61,7 +61,8 @@ class ArticleList(ScrollView, can_focus=True):
 
         article: Article
 
-    cursor: reactive[int] = reactive(0, always_update=True)
+    # repaint=False: a move redraws the two rows that changed, not the whole list.
+    cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -69,6 +70,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.states: Mapping[str, ArticleState] = {}
         self.details: Mapping[str, Sequence[tuple[str, bool]]] = {}
         self.empty_message = "Loading…"
+        self._styles: dict[str, Style] = {}
 
     # -- attributes down -----------------------------------------------------------------
 
@@ -94,9 +96,14 @@ class ArticleList(ScrollView, can_focus=True):
         self.cursor = position
         self.refresh()
 
-    def update_states(self, states: Mapping[str, ArticleState]) -> None:
+    def update_states(self, states: Mapping[str, ArticleState], changed: str | None = None) -> None:
+        """New states; with `changed` (an article id), only that article's row is redrawn."""
         self.states = states
-        self.refresh()
+        current = self.current
+        if changed is not None and current is not None and current.id == changed:
+            self.refresh_row(self.cursor)
+        else:
+            self.refresh()
 
     @property
     def current(self) -> Article | None:
@@ -159,14 +166,24 @@ class ArticleList(ScrollView, can_focus=True):
 
     # -- drawing -------------------------------------------------------------------------
 
+    def notify_style_update(self) -> None:
+        self._styles.clear()  # theme, focus or CSS changed: look the component styles up again
+        super().notify_style_update()
+
+    def _component(self, name: str) -> Style:
+        style = self._styles.get(name)
+        if style is None:
+            style = self._styles[name] = self.get_component_rich_style(name, partial=True)
+        return style
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         line = y + round(self.scroll_offset.y)
         row, second = divmod(line, ROW_HEIGHT)
-        base = self.rich_style
+        base = self._styles.get("") or self._styles.setdefault("", self.rich_style)
         if not self.articles:
             text = self.empty_message if line == 0 else ""
-            detail = self.get_component_rich_style("article-list--detail")
+            detail = self._component("article-list--detail")
             return Strip([Segment(f" {text}", base + detail)]).adjust_cell_length(width, base)
         if row >= len(self.articles):
             return Strip.blank(width, base)
@@ -174,20 +191,20 @@ class ArticleList(ScrollView, can_focus=True):
         state = self.states.get(article.id, _NO_STATE)
         style = base
         if row == self.cursor:
-            style += self.get_component_rich_style("article-list--cursor", partial=True)
+            style += self._component("article-list--cursor")
         segments = self._detail(article, style) if second else self._title(article, state, style)
         return Strip(segments).adjust_cell_length(width, style)
 
     def _title(self, article: Article, state: ArticleState, style: Style) -> list[Segment]:
-        mark_style = style + self.get_component_rich_style("article-list--mark", partial=True)
+        mark_style = style + self._component("article-list--mark")
         name = "article-list--read" if state.read else "article-list--unread"
-        title_style = style + self.get_component_rich_style(name, partial=True)
+        title_style = style + self._component(name)
         mark = "★ " if state.bookmarked else "  "
         title = _fit(article.title, self.scrollable_content_region.width - 3)
         return [Segment(" ", style), Segment(mark, mark_style), Segment(title, title_style)]
 
     def _detail(self, article: Article, style: Style) -> list[Segment]:
-        detail_style = style + self.get_component_rich_style("article-list--detail", partial=True)
+        detail_style = style + self._component("article-list--detail")
         pieces = self.details.get(article.id)
         if pieces is None:
             text = " · ".join(article.tags) or article.summary

@@ -1,22 +1,32 @@
-"""The article pane: title, tags, reading time and source, then the body with quotations styled."""
+"""The article pane: title, tags, reading time and source, then the body with quotations styled.
+
+It wraps the text itself and draws only the visible lines (the Line API), so showing another
+article changes no layout: moving through the list stays fast however long the article is.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import ClassVar
 
-from textual.app import ComposeResult
+from rich.segment import Segment
+from textual import events
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
 from textual.content import Content, Span
+from textual.geometry import Region, Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 from textual.style import Style
-from textual.widgets import Static
+from textual.widget import Widget
 
 from newsreader.model import Article, ArticleState
 from newsreader.text.quotes import quote_spans
 
+MEASURE = 88  # the longest line: long lines on wide terminals are hard to follow
+MARGIN = 2
 
-class ArticleView(VerticalScroll, can_focus=True):
+
+class ArticleView(ScrollView, can_focus=True):
     """Shows one article. Article text only ever enters as plain strings inside `Content`."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -24,27 +34,33 @@ class ArticleView(VerticalScroll, can_focus=True):
         Binding("k,up", "scroll_up", "Scroll up", show=False, id="article.up"),
         Binding("space,pagedown", "page_down", "Page down", show=False, id="article.page_down"),
         Binding("pageup", "page_up", "Page up", show=False, id="article.page_up"),
+        Binding("home", "scroll_home", "Top", show=False, id="article.top"),
+        Binding("end", "scroll_end", "Bottom", show=False, id="article.bottom"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "article-view--title",
+        "article-view--meta",
+        "article-view--tag",
         "article-view--quote",
         "article-view--quote-nested",
         "article-view--match",
         "article-view--current-match",
-        "article-view--tag",
     }
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.article: Article | None = None
         self.body = ""
+        self.state = ArticleState()
         self.matches: list[tuple[int, int]] = []
         self.current_match = -1
+        self._lines: list[Content] = []
+        self._match_lines: list[int] = []
+        self._width = 0
+        self._strips: dict[int, Strip] = {}
 
-    def compose(self) -> ComposeResult:
-        yield Static(id="article-title")
-        yield Static(id="article-meta")
-        yield Static(id="article-body")
+    # -- attributes down -----------------------------------------------------------------
 
     def show(
         self,
@@ -54,58 +70,167 @@ class ArticleView(VerticalScroll, can_focus=True):
         matches: Sequence[tuple[int, int]] = (),
     ) -> None:
         """Show `article` with its `body`; `matches` are (start, end) spans of search hits."""
-        changed = article is None or self.article is None or article.id != self.article.id
-        self.article = article
-        self.body = body
+        same = article is not None and self.article is not None and article.id == self.article.id
+        self.article, self.body, self.state = article, body, state
         self.matches = list(matches)
         self.current_match = -1
-        if article is None:
-            self.query_one("#article-title", Static).update("")
-            self.query_one("#article-meta", Static).update("")
-            self.query_one("#article-body", Static).update(Content("Nothing to show."))
-            return
-        self.query_one("#article-title", Static).update(Content(article.title))
-        self.query_one("#article-meta", Static).update(self._meta(article, state))
-        self._render_body()
-        if changed:
-            self.scroll_home(animate=False, immediate=True)
+        self._layout()
+        if not same:
+            self.scroll_to(y=0, animate=False, immediate=True)
 
     def update_state(self, state: ArticleState) -> None:
-        if self.article is not None:
-            self.query_one("#article-meta", Static).update(self._meta(self.article, state))
+        self.state = state
+        self._layout()
 
-    def _meta(self, article: Article, state: ArticleState) -> Content:
-        parts: list[Content] = []
-        if article.tags:
-            tags = Content(" · ".join(article.tags))
-            parts.append(tags.stylize(self._style("article-view--tag")))
-        facts = [f"{article.words:,} words", f"{article.reading_minutes} min read"]
-        if article.date:
-            facts.insert(0, article.date[:10])
-        if state.bookmarked:
-            facts.append("★ bookmarked")
-        if state.read:
-            facts.append("read")
-        parts.append(Content("   ".join(facts)))
-        source = article.link or article.source
-        if source:
-            parts.append(Content(source).stylize("dim"))
-        return Content("\n").join(parts)
+    @property
+    def text(self) -> str:
+        """Everything the pane shows, as plain text (for tests and copying)."""
+        return "\n".join(line.plain for line in self._lines)
 
-    def _render_body(self) -> None:
-        spans: list[Span] = []
-        quote = self._style("article-view--quote")
-        nested = self._style("article-view--quote-nested")
-        for span in quote_spans(self.body):
-            spans.append(Span(span.start, span.end, quote if span.depth == 1 else nested))
-        match = self._style("article-view--match")
-        current = self._style("article-view--current-match")
-        for index, (start, end) in enumerate(self.matches):
-            spans.append(Span(start, end, current if index == self.current_match else match))
-        self.query_one("#article-body", Static).update(Content(self.body, spans))
+    # -- wrapping --------------------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._layout()
 
     def _style(self, component: str) -> Style:
         return Style.from_rich_style(self.get_component_rich_style(component, partial=True))
+
+    def _layout(self) -> None:
+        """Wrap the article into lines at the current width."""
+        width = max(10, min(MEASURE, self.scrollable_content_region.width - 2 * MARGIN))
+        previous, previous_width = self._lines, self._width
+        self._width = width
+        lines: list[Content] = [Content("")]
+        self._match_lines = []
+        article = self.article
+        if article is None:
+            self._lines = [
+                *lines,
+                Content("Nothing to show.").stylize(self._style("article-view--meta")),
+            ]
+        else:
+            lines += Content(article.title).stylize(self._style("article-view--title")).wrap(width)
+            lines += self._meta(article).wrap(width)
+            lines.append(Content(""))
+            lines += self._body_lines(width, first_line=len(lines))
+            self._lines = lines
+        self._set_virtual_size(Size(width + 2 * MARGIN, len(self._lines)))
+        self._refresh_changed(previous, previous_width == width)
+
+    def _refresh_changed(self, previous: list[Content], same_width: bool) -> None:
+        """Redraw only the lines that changed (a bookmark changes one line of the header)."""
+        if not same_width or len(previous) != len(self._lines):
+            self._strips.clear()
+            self.refresh()
+            return
+        top = round(self.scroll_offset.y)
+        for index, (old, new) in enumerate(zip(previous, self._lines, strict=True)):
+            if old.plain != new.plain or old.spans != new.spans:
+                self._strips.pop(index, None)
+                self.refresh(Region(0, index - top, self.size.width, 1))
+
+    def _set_virtual_size(self, size: Size) -> None:
+        """Change the scrollable size without a layout pass of the whole screen.
+
+        Textual lays out every widget again when a virtual size changes, because a scrollbar
+        may appear. Ours is always there (overflow-y: scroll), so when only the height changes,
+        the scrollbar's numbers are all that need to change: a move in the list then redraws
+        two panes instead of the screen.
+        """
+        if self.styles.overflow_y == "scroll" and size.width == self.virtual_size.width:
+            self.set_reactive(Widget.virtual_size, size)
+            self._scroll_update(size)
+        else:
+            self.virtual_size = size
+
+    def _meta(self, article: Article) -> Content:
+        meta = self._style("article-view--meta")
+        parts: list[Content] = []
+        if article.tags:
+            parts.append(
+                Content(" · ".join(article.tags)).stylize(self._style("article-view--tag"))
+            )
+        facts = [f"{article.words:,} words", f"{article.reading_minutes} min read"]
+        if article.date:
+            facts.insert(0, article.date[:10])
+        if self.state.bookmarked:
+            facts.append("★ bookmarked")
+        if self.state.read:
+            facts.append("read")
+        parts.append(Content("   ".join(facts)).stylize(meta))
+        source = article.link or article.source
+        if source:
+            parts.append(Content(source).stylize(meta))
+        return Content("\n").join(parts)
+
+    def _body_lines(self, width: int, first_line: int) -> list[Content]:
+        quote = self._style("article-view--quote")
+        nested = self._style("article-view--quote-nested")
+        match = self._style("article-view--match")
+        current = self._style("article-view--current-match")
+        spans = [
+            Span(q.start, q.end, quote if q.depth == 1 else nested) for q in quote_spans(self.body)
+        ]
+        for index, (start, end) in enumerate(self.matches):
+            spans.append(Span(start, end, current if index == self.current_match else match))
+        lines: list[Content] = []
+        starts = [start for start, _ in self.matches]
+        offset = 0
+        for paragraph in self.body.split("\n"):
+            end = offset + len(paragraph)
+            local = [
+                Span(max(s.start, offset) - offset, min(s.end, end) - offset, s.style)
+                for s in spans
+                if s.start < end and s.end > offset
+            ]
+            wrapped = Content(paragraph, local).wrap(width) if paragraph else [Content("")]
+            self._place_matches(paragraph, offset, wrapped, first_line + len(lines), starts)
+            lines += wrapped
+            offset = end + 1
+        return lines
+
+    def _place_matches(
+        self,
+        paragraph: str,
+        offset: int,
+        wrapped: list[Content],
+        first_line: int,
+        starts: list[int],
+    ) -> None:
+        """Record on which line each match inside this paragraph starts."""
+        position = 0
+        line_starts = []
+        for line in wrapped:
+            found = paragraph.find(line.plain.strip(), position) if line.plain.strip() else position
+            line_starts.append(max(position, found))
+            position = max(position, found) + len(line.plain.strip())
+        for start in starts:
+            local = start - offset
+            if 0 <= local <= len(paragraph):
+                index = (
+                    max(i for i, s in enumerate(line_starts) if s <= local) if line_starts else 0
+                )
+                self._match_lines.append(first_line + index)
+
+    # -- drawing ---------------------------------------------------------------------------
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        if self._lines:
+            self._layout()  # the theme changed: the spans carry the old colours
+
+    def render_line(self, y: int) -> Strip:
+        index = y + round(self.scroll_offset.y)
+        strip = self._strips.get(index)
+        if strip is None:
+            width = self.scrollable_content_region.width
+            base = self.rich_style
+            if index >= len(self._lines):
+                return Strip.blank(width, base)
+            segments = self._lines[index].render_segments(Style.from_rich_style(base))
+            strip = Strip([Segment(" " * MARGIN, base), *segments]).adjust_cell_length(width, base)
+            self._strips[index] = strip
+        return strip
 
     # -- jumping between search matches ----------------------------------------------------
 
@@ -114,33 +239,11 @@ class ArticleView(VerticalScroll, can_focus=True):
         if not self.matches:
             return False
         self.current_match = (self.current_match + step) % len(self.matches)
-        self._render_body()
-        self.call_after_refresh(self._scroll_to_current)
+        self._layout()
+        line = (
+            self._match_lines[self.current_match]
+            if self.current_match < len(self._match_lines)
+            else 0
+        )
+        self.scroll_to(y=max(0, line - self.size.height // 3), animate=False, immediate=True)
         return True
-
-    def _scroll_to_current(self) -> None:
-        body = self.query_one("#article-body", Static)
-        start = self.matches[self.current_match][0]
-        line = _line_of_offset(self.body, start, max(1, body.content_region.width))
-        target = body.virtual_region.y + line
-        self.scroll_to(y=max(0, target - self.size.height // 3), animate=False)
-
-
-def _line_of_offset(text: str, offset: int, width: int) -> int:
-    """The wrapped line (at `width` cells) on which character `offset` of `text` falls."""
-    lines = 0
-    position = 0
-    for paragraph in text.split("\n"):
-        end = position + len(paragraph)
-        wrapped = Content(paragraph).wrap(width) if paragraph else [Content("")]
-        if offset <= end:
-            consumed = position
-            for index, line in enumerate(wrapped):
-                consumed += len(line.plain)
-                # Wrapping drops the space at each break; allow for it.
-                if offset < consumed + index + 1:
-                    return lines + index
-            return lines + len(wrapped) - 1
-        lines += len(wrapped)
-        position = end + 1
-    return lines

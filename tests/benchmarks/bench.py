@@ -1,0 +1,242 @@
+"""Measures newsreader against the budgets in DESIGN.md, on synthetic seed-format articles.
+
+    python tests/benchmarks/bench.py [--sizes 10000 100000] [--runs 3] [--work /tmp/nr-bench]
+
+Times are medians of several runs; each figure is printed with a baseline measured in the same
+run (FTS5 alone for import, a key with no binding for key presses) because this machine is noisy.
+Not part of the test suite: it takes minutes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import pty
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from synthetic import COMMON_WORD, EVERY_WORD, PHRASE, RARE_WORD, write_articles
+
+QUERIES = {
+    "rare word": RARE_WORD,
+    "common word": COMMON_WORD,
+    "word in every article": EVERY_WORD,
+    "two-word phrase": f'"{PHRASE}"',
+    "prefix (typing)": RARE_WORD[:4],
+}
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def articles_folder(work: Path, size: int) -> Path:
+    folder = work / f"articles-{size}"
+    marker = folder / ".complete"
+    if not marker.exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        print(f"  generating {size:,} articles …", flush=True)
+        write_articles(folder, size)
+        marker.write_text("ok")
+    return folder
+
+
+def bench_import(work: Path, folder: Path, size: int, runs: int) -> dict[str, float]:
+    times = []
+    for run in range(runs):
+        db = work / f"import-{size}-{run}" / "library.json"
+        shutil.rmtree(db.parent, ignore_errors=True)
+        db.parent.mkdir(parents=True)
+        # Fill the library with the samples first, so only the import itself is timed.
+        subprocess.run(
+            [sys.executable, "-m", "newsreader", "--db", str(db), "tags"],
+            check=True,
+            capture_output=True,
+        )
+        start = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "newsreader", "--db", str(db), "import", str(folder)],
+            check=True,
+            capture_output=True,
+        )
+        times.append(time.perf_counter() - start)
+    baseline = fts_alone(work, folder)
+    return {
+        "seconds": median(times),
+        "per_second": size / median(times),
+        "fts_alone_seconds": baseline,
+    }
+
+
+def fts_alone(work: Path, folder: Path) -> float:
+    """Baseline: the texts read from disk and put into a bare FTS5 table, one transaction."""
+    path = work / "fts-alone.sqlite"
+    path.unlink(missing_ok=True)
+    start = time.perf_counter()
+    db = sqlite3.connect(path)
+    db.execute("CREATE VIRTUAL TABLE t USING fts5(body)")
+    with db:
+        db.executemany(
+            "INSERT INTO t(body) VALUES (?)",
+            ((p.read_text(encoding="utf-8"),) for p in sorted(folder.rglob("*.txt"))),
+        )
+    db.close()
+    return time.perf_counter() - start
+
+
+def launch_to_first_screen(db: Path, marker: bytes, runs: int) -> dict[str, float]:
+    """Start `newsreader` in a real terminal (a pty) and wait for `marker` on the screen."""
+    times, memory = [], []
+    for _ in range(runs):
+        start = time.perf_counter()
+        pid, fd = pty.fork()
+        if pid == 0:
+            import fcntl
+            import struct
+            import termios
+
+            fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 45, 140, 0, 0))
+            os.environ.update(NEWSREADER_DB=str(db), TERM="xterm-256color")
+            os.execv(sys.executable, [sys.executable, "-m", "newsreader"])
+        seen = bytearray()
+        done = threading.Event()
+
+        def drain() -> None:
+            while True:
+                try:
+                    chunk = os.read(fd, 65536)
+                except OSError:
+                    return
+                if not chunk:
+                    return
+                seen.extend(chunk)
+                if marker in seen and not done.is_set():
+                    done.set()
+
+        threading.Thread(target=drain, daemon=True).start()
+        done.wait(60)
+        times.append(time.perf_counter() - start)
+        time.sleep(1.0)  # let the rest settle (tag counts, body shard) before reading memory
+        with open(f"/proc/{pid}/status") as status:
+            rss = next(int(line.split()[1]) for line in status if line.startswith("VmRSS"))
+        memory.append(rss / 1024)
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+        os.close(fd)
+    return {"first_screen_seconds": median(times), "memory_mb": median(memory)}
+
+
+def bench_search(db: Path, repeats: int) -> dict[str, dict[str, float]]:
+    from newsreader.library import Library
+    from newsreader.library.search import search, sync_index
+    from newsreader.ui.screens.reader import SEARCH_LIMIT
+
+    library = Library(db)
+    sync_index(library)
+    results = {}
+    for name, text in QUERIES.items():
+        search(library, text, limit=SEARCH_LIMIT, typing=True)  # warm the page cache
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            found = search(library, text, limit=SEARCH_LIMIT, typing=True)
+            times.append(time.perf_counter() - start)
+        results[name] = {
+            "median_ms": median(times) * 1000,
+            "p95_ms": p95(times) * 1000,
+            "hits": found.total,
+        }
+    return results
+
+
+def bench_keys(db: Path, presses: int, gap: float = 0.05) -> dict[str, float]:
+    """The CPU cost of a key press in the running app (headless), as a person types: keys
+    arrive 50 ms apart the way a terminal delivers them (not through Pilot, which forces a
+    frame after every key), and Textual renders on its own 60 Hz timer.
+
+    The cost of a key = (CPU time of the run with that key - CPU time of the same run with a
+    key that has no binding) / number of presses. It covers handling the key, loading and
+    wrapping the next article, writing a bookmark, and drawing what changed."""
+    from textual import events
+
+    from newsreader.library import Library
+    from newsreader.ui.app import NewsReaderApp
+
+    async def run() -> dict[str, float]:
+        app = NewsReaderApp(Library(db))
+        async with app.run_test(size=(140, 45)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+
+            async def cpu(key: str) -> float:
+                start = time.process_time()
+                for _ in range(presses):
+                    app.post_message(events.Key(key, key))
+                    await asyncio.sleep(gap)
+                return time.process_time() - start
+
+            baseline = min([await cpu("x") for _ in range(3)])
+            move = min([await cpu("j") for _ in range(3)])
+            mark = min([await cpu("b") for _ in range(3)])
+            await pilot.pause()
+        return {
+            "idle_ms": baseline / presses * 1000,
+            "move_ms": (move - baseline) / presses * 1000,
+            "bookmark_ms": (mark - baseline) / presses * 1000,
+        }
+
+    return asyncio.run(run())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/newsreader-bench"))
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    for size in args.sizes:
+        print(f"\n== {size:,} articles ==", flush=True)
+        folder = articles_folder(args.work, size)
+        imported = bench_import(args.work, folder, size, 1 if size > 20_000 else args.runs)
+        print(
+            f"import: {imported['seconds']:.2f} s = {imported['per_second']:,.0f} articles/s "
+            f"(FTS5 alone on the same texts: {imported['fts_alone_seconds']:.2f} s)",
+            flush=True,
+        )
+        db = args.work / f"import-{size}-0" / "library.json"
+        screen = launch_to_first_screen(db, f"{size + 2:,}".encode(), args.runs)
+        print(
+            f"first screen with articles, from launch: {screen['first_screen_seconds']:.2f} s; "
+            f"memory {screen['memory_mb']:.0f} MB",
+            flush=True,
+        )
+        for name, figures in bench_search(db, 40).items():
+            print(
+                f"search, {name}: median {figures['median_ms']:.1f} ms, p95 {figures['p95_ms']:.1f} ms "
+                f"({figures['hits']:,} hits)",
+                flush=True,
+            )
+        keys = bench_keys(db, 40)
+        print(
+            f"key press, CPU per key over an unbound key ({keys['idle_ms']:.1f} ms): "
+            f"list move {keys['move_ms']:.1f} ms, bookmark {keys['bookmark_ms']:.1f} ms",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
