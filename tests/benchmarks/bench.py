@@ -12,18 +12,23 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import pty
 import shutil
 import sqlite3
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synthetic import COMMON_WORD, EVERY_WORD, PHRASE, RARE_WORD, write_articles
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.benchmarks.synthetic import (  # noqa: E402
+    COMMON_WORD,
+    EVERY_WORD,
+    PHRASE,
+    RARE_WORD,
+    write_articles,
+)
+from tests.terminal import start_reader  # noqa: E402
 
 QUERIES = {
     "rare word": RARE_WORD,
@@ -102,40 +107,15 @@ def launch_to_first_screen(db: Path, marker: bytes, runs: int) -> dict[str, floa
     times, memory = [], []
     for _ in range(runs):
         start = time.perf_counter()
-        pid, fd = pty.fork()
-        if pid == 0:
-            import fcntl
-            import struct
-            import termios
-
-            fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 45, 140, 0, 0))
-            os.environ.update(NEWSREADER_DB=str(db), TERM="xterm-256color")
-            os.execv(sys.executable, [sys.executable, "-m", "newsreader"])
-        seen = bytearray()
-        done = threading.Event()
-
-        def drain() -> None:
-            while True:
-                try:
-                    chunk = os.read(fd, 65536)
-                except OSError:
-                    return
-                if not chunk:
-                    return
-                seen.extend(chunk)
-                if marker in seen and not done.is_set():
-                    done.set()
-
-        threading.Thread(target=drain, daemon=True).start()
-        done.wait(60)
+        terminal = start_reader(db, marker=marker, size=(140, 45))
+        terminal.seen.wait(60)
         times.append(time.perf_counter() - start)
         time.sleep(1.0)  # let the rest settle (tag counts, body shard) before reading memory
-        with open(f"/proc/{pid}/status") as status:
+        with open(f"/proc/{terminal.pid}/status") as status:
             rss = next(int(line.split()[1]) for line in status if line.startswith("VmRSS"))
         memory.append(rss / 1024)
-        os.kill(pid, 9)
-        os.waitpid(pid, 0)
-        os.close(fd)
+        os.kill(terminal.pid, 9)
+        terminal.close()
     return {"first_screen_seconds": median(times), "memory_mb": median(memory)}
 
 
@@ -226,7 +206,8 @@ def main() -> None:
         )
         for name, figures in bench_search(db, 40).items():
             print(
-                f"search, {name}: median {figures['median_ms']:.1f} ms, p95 {figures['p95_ms']:.1f} ms "
+                f"search, {name}: median {figures['median_ms']:.1f} ms, "
+                f"p95 {figures['p95_ms']:.1f} ms "
                 f"({figures['hits']:,} hits)",
                 flush=True,
             )

@@ -1,0 +1,58 @@
+"""Runs `python -m newsreader` in a real pseudo-terminal, for crash tests and launch timings."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import struct
+import sys
+import termios
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class Terminal:
+    """A reader running in a pty: its pid, the pty's fd, and everything it has drawn so far."""
+
+    pid: int
+    fd: int
+    output: bytearray = field(default_factory=bytearray)
+    seen: threading.Event = field(default_factory=threading.Event)
+    marker: bytes = b""
+
+    def type(self, keys: bytes) -> None:
+        os.write(self.fd, keys)
+
+    def close(self) -> None:
+        os.waitpid(self.pid, 0)
+        os.close(self.fd)
+
+
+def start_reader(library: Path, marker: bytes = b"", size: tuple[int, int] = (100, 30)) -> Terminal:
+    """Start the reader on `library`; `terminal.seen` is set once `marker` has been drawn."""
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: a terminal of `size`, running the reader
+        columns, rows = size
+        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
+        os.environ.update(NEWSREADER_DB=str(library), TERM="xterm-256color")
+        os.execv(sys.executable, [sys.executable, "-m", "newsreader"])
+    terminal = Terminal(pid, fd, marker=marker)
+    threading.Thread(target=_drain, args=(terminal,), daemon=True).start()
+    return terminal
+
+
+def _drain(terminal: Terminal) -> None:
+    """Keep reading, so the app never blocks on a full terminal."""
+    while True:
+        try:
+            chunk = os.read(terminal.fd, 65536)
+        except OSError:
+            return
+        if not chunk:
+            return
+        terminal.output.extend(chunk)
+        if terminal.marker and terminal.marker in terminal.output:
+            terminal.seen.set()
