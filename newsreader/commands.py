@@ -43,7 +43,7 @@ def article_json(library: Library, article: Article, state: ArticleState) -> dic
         "id": article.id,
         "title": article.title,
         "tags": list(article.tags),
-        "summary": article.summary,
+        "summary": library.summary(article.id),
         "lead": " ".join(body.split()[:40]),
         "bookmarked": state.bookmarked,
         "read": state.read,

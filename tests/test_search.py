@@ -160,3 +160,15 @@ def test_snippet_markers_become_styles_not_markup() -> None:
     text = snippet_text("[bold]x[/bold] \x02match\x03 [@click=app.quit]")
     assert text.plain == "[bold]x[/bold] match [@click=app.quit]"
     assert [(s.start, s.end) for s in text.spans] == [(15, 20)]
+
+
+def test_equal_scores_list_the_newest_first(library: Library) -> None:
+    same = "A story told twice about the harbour."
+    library.add(
+        [
+            ParsedArticle("Twice", "s", same, link="https://a.example/1", published="2024-01-01"),
+            ParsedArticle("Twice", "s", same, link="https://a.example/2", published="2024-03-01"),
+        ]
+    )
+    found = search(library, "harbour")
+    assert [r.article.published for r in found.results] == ["2024-03-01", "2024-01-01"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
+import threading
+import time
 from multiprocessing.connection import Connection
 from pathlib import Path
 from types import TracebackType
@@ -78,6 +80,7 @@ def _write_index(
     parent: int,
 ) -> None:
     """The helper process: write every batch, then commit with the digest, or roll back."""
+    threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
     index = SearchIndex(path)
     try:
         with index.transaction() as writer:
@@ -101,6 +104,14 @@ def _write_index(
         result.send(f"{type(error).__name__}: {error}")
     finally:
         index.close()
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    """If the importing process dies (even by SIGKILL, even mid-message, which would leave a
+    read blocked for ever), leave at once: SQLite drops the uncommitted transaction."""
+    while os.getppid() == parent:
+        time.sleep(_PARENT_CHECK_SECONDS / 2)
+    os._exit(1)
 
 
 class _Abandoned(Exception):

@@ -49,25 +49,26 @@ def count_words(body: str) -> int:
 
 
 def _article(doc_id: str, record: dict[str, Any]) -> Article:
+    get = record.get
     return Article(
-        id=doc_id,
-        title=record.get("title", ""),
-        summary=record.get("summary", ""),
-        tags=tuple(record.get("tags", ())),
-        tags_raw=record.get("tags_raw", ""),
-        source=record.get("source", ""),
-        link=record.get("link", ""),
-        author=record.get("author", ""),
-        published=record.get("published", ""),
-        added=record.get("added", ""),
-        words=record.get("words", 0),
+        doc_id,
+        get("title", ""),
+        get("summary", ""),
+        tuple(get("tags", ())),
+        get("tags_raw", ""),
+        get("source", ""),
+        get("link", ""),
+        get("author", ""),
+        get("published", ""),
+        get("added", ""),
+        get("words", 0),
     )
 
 
 class Library:
-    """A library on disk: `library.json` (articles without bodies), `library.state.json`
-    (bookmarks and read marks), `library.bodies/` (bodies, in 256 shards by id) and, derived,
-    `library.search.sqlite`. One lock file guards all writes.
+    """A library on disk: `library.json` (titles, tags, dates: what the first screen needs),
+    `library.state.json` (bookmarks and read marks), `library.bodies/` (summaries and bodies, in
+    256 shards by id) and, derived, `library.search.sqlite`. One lock file guards all writes.
     """
 
     def __init__(self, path: Path) -> None:
@@ -129,15 +130,31 @@ class Library:
         record = self._shard(doc_id).id_table(BODIES).get_by_id(doc_id)
         return str(record["body"]) if record else ""
 
-    def bodies(self, doc_ids: Iterable[str]) -> Iterator[tuple[str, str]]:
-        """(id, body) for each id, read shard by shard so each shard file is parsed once."""
+    def summary(self, doc_id: str) -> str:
+        """The summary, kept with the body: the catalog stays small for the first screen."""
+        record = self._shard(doc_id).id_table(BODIES).get_by_id(doc_id)
+        if record and "summary" in record:
+            return str(record["summary"])
+        article = self.article(doc_id)
+        return article.summary if article else ""
+
+    def texts(self, doc_ids: Iterable[str]) -> Iterator[tuple[str, str, str]]:
+        """(id, summary, body) for each id, shard by shard so each file is parsed once."""
         by_shard: dict[str, list[str]] = {}
         for doc_id in doc_ids:
             by_shard.setdefault(doc_id[:2], []).append(doc_id)
+        records = self._records()
         for name in sorted(by_shard):
             table = (self._shard(name).storage.read() or {}).get(BODIES, {})
             for doc_id in by_shard[name]:
-                yield doc_id, str(table.get(doc_id, {}).get("body", ""))
+                text = table.get(doc_id, {})
+                summary = text.get("summary", records.get(doc_id, {}).get("summary", ""))
+                yield doc_id, str(summary), str(text.get("body", ""))
+
+    def bodies(self, doc_ids: Iterable[str]) -> Iterator[tuple[str, str]]:
+        """(id, body) for each id (see `texts`)."""
+        for doc_id, _, body in self.texts(doc_ids):
+            yield doc_id, body
 
     def _shard(self, doc_id: str) -> IdTinyDB:
         name = doc_id[:2]
@@ -177,7 +194,10 @@ class Library:
         }
 
     def state(self, doc_id: str) -> ArticleState:
-        return self.states().get(doc_id, ArticleState())
+        record = ((self._state_storage.read() or {}).get(STATE) or {}).get(doc_id)
+        if record is None:
+            return ArticleState()
+        return ArticleState(bool(record.get("bookmarked")), bool(record.get("read")))
 
     def catalog_signature(self) -> tuple[int, int, int] | None:
         self._catalog_storage.read()
@@ -261,7 +281,6 @@ class Library:
     def _record(item: ParsedArticle, known: dict[str, str], now: str) -> dict[str, Any]:
         return {
             "title": item.title,
-            "summary": item.summary,
             "tags": [known[tag.casefold()] for tag in item.tags],
             "tags_raw": item.tags_raw,
             "source": item.source,
@@ -279,4 +298,6 @@ class Library:
         for doc_ids in by_shard.values():
             table = self._shard(doc_ids[0]).id_table(BODIES)
             missing = [doc_id for doc_id in doc_ids if not table.contains_id(doc_id)]
-            table.insert_multiple(document(d, {"body": fresh[d].body}) for d in missing)
+            table.insert_multiple(
+                document(d, {"summary": fresh[d].summary, "body": fresh[d].body}) for d in missing
+            )

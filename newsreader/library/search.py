@@ -18,7 +18,7 @@ INDEX_BATCH = 2000
 class SearchResult:
     article: Article
     score: float
-    snippet: str  # matched words between SNIPPET_START and SNIPPET_END markers
+    snippet: str  # matched words between SNIPPET_START and SNIPPET_END; "" without words
 
 
 @dataclass(slots=True)
@@ -87,15 +87,13 @@ def sync_index(library: Library, progress: Progress | None = None, force: bool =
 
 def index_entries(library: Library, doc_ids: Iterable[str]) -> list[IndexEntry]:
     entries = []
-    for doc_id, body in library.bodies(doc_ids):
+    for doc_id, summary, body in library.texts(doc_ids):
         article = library.article(doc_id)
         if article is not None:
-            entries.append(entry_for(article, body))
+            entries.append(
+                IndexEntry(doc_id, article.title, summary, body, article.tags, article.date)
+            )
     return entries
-
-
-def entry_for(article: Article, body: str) -> IndexEntry:
-    return IndexEntry(article.id, article.title, article.summary, body, article.tags, article.date)
 
 
 def search(
@@ -139,7 +137,7 @@ def search(
         # FTS matches tag words; this keeps only exact tags (`Russia`, not `Russia Today`).
         if article is None or not wanted_tags <= {t.casefold() for t in article.tags}:
             continue
-        snippet = hit.snippet if query.has_text else article.summary
+        snippet = hit.snippet if query.has_text else ""
         found.results.append(SearchResult(article, hit.score, snippet))
     found.total, found.exact_total, found.ranked = page.total, page.exact_total, page.ranked
     return found
@@ -163,5 +161,5 @@ def _filter_catalog(
         and (not query.before or article.date < query.before)
     ]
     found.total = len(matching)
-    found.results = [SearchResult(a, 0.0, a.summary) for a in matching[:limit]]
+    found.results = [SearchResult(a, 0.0, "") for a in matching[:limit]]
     return found

@@ -53,3 +53,13 @@ def sanitize_line(text: str) -> str:
 def is_clean(text: str) -> bool:
     """True when `text` holds nothing `sanitize` would remove (newlines and tabs allowed)."""
     return not _CONTROLS.search(text) and "\r" not in text
+
+
+def for_display(text: str, single_line: bool = False) -> str:
+    """Defence in depth at the screen: text from the library file is sanitised again as it is
+    drawn (the file may have been edited by hand). Clean text costs one regex search."""
+    if _NEEDS_WORK.search(text):
+        text = sanitize(text)
+    if single_line and ("\n" in text or "\t" in text):
+        text = " ".join(text.split())
+    return text

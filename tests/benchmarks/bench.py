@@ -21,14 +21,14 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from tests.benchmarks.synthetic import (  # noqa: E402
+from tests.benchmarks.synthetic import (
     COMMON_WORD,
     EVERY_WORD,
     PHRASE,
     RARE_WORD,
     write_articles,
 )
-from tests.terminal import start_reader  # noqa: E402
+from tests.terminal import start_reader
 
 QUERIES = {
     "rare word": RARE_WORD,

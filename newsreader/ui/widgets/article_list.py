@@ -18,6 +18,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from newsreader.model import Article, ArticleState
+from newsreader.text.sanitize import for_display
 
 ROW_HEIGHT = 2
 _NO_STATE = ArticleState()
@@ -200,7 +201,7 @@ class ArticleList(ScrollView, can_focus=True):
         name = "article-list--read" if state.read else "article-list--unread"
         title_style = style + self._component(name)
         mark = "★ " if state.bookmarked else "  "
-        title = _fit(article.title, self.scrollable_content_region.width - 3)
+        title = _fit(for_display(article.title, True), self.scrollable_content_region.width - 3)
         return [Segment(" ", style), Segment(mark, mark_style), Segment(title, title_style)]
 
     def _detail(self, article: Article, style: Style) -> list[Segment]:
@@ -209,15 +210,17 @@ class ArticleList(ScrollView, can_focus=True):
         if pieces is None:
             text = " · ".join(article.tags) or article.summary
             date = article.date[:10]
-            line = _fit(
-                f"{date}  {text}" if date else text, self.scrollable_content_region.width - 3
-            )
+            line = for_display(f"{date}  {text}" if date else text, single_line=True)
+            line = _fit(line, self.scrollable_content_region.width - 3)
             return [Segment("   ", style), Segment(line, detail_style)]
         match_style = detail_style + self.get_component_rich_style(
             "article-list--match", partial=True
         )
         segments = [Segment("   ", style)]
-        segments += [Segment(text, match_style if hit else detail_style) for text, hit in pieces]
+        segments += [
+            Segment(for_display(text, True), match_style if hit else detail_style)
+            for text, hit in pieces
+        ]
         return segments
 
 

@@ -21,6 +21,7 @@ from textual.widget import Widget
 
 from newsreader.model import Article, ArticleState
 from newsreader.text.quotes import quote_spans
+from newsreader.text.sanitize import for_display
 
 MEASURE = 88  # the longest line: long lines on wide terminals are hard to follow
 MARGIN = 2
@@ -71,7 +72,7 @@ class ArticleView(ScrollView, can_focus=True):
     ) -> None:
         """Show `article` with its `body`; `matches` are (start, end) spans of search hits."""
         same = article is not None and self.article is not None and article.id == self.article.id
-        self.article, self.body, self.state = article, body, state
+        self.article, self.body, self.state = article, for_display(body), state
         self.matches = list(matches)
         self.current_match = -1
         self._layout()
@@ -109,7 +110,8 @@ class ArticleView(ScrollView, can_focus=True):
                 Content("Nothing to show.").stylize(self._style("article-view--meta")),
             ]
         else:
-            lines += Content(article.title).stylize(self._style("article-view--title")).wrap(width)
+            title = Content(for_display(article.title, single_line=True))
+            lines += title.stylize(self._style("article-view--title")).wrap(width)
             lines += self._meta(article).wrap(width)
             lines.append(Content(""))
             lines += self._body_lines(width, first_line=len(lines))
@@ -147,9 +149,8 @@ class ArticleView(ScrollView, can_focus=True):
         meta = self._style("article-view--meta")
         parts: list[Content] = []
         if article.tags:
-            parts.append(
-                Content(" · ".join(article.tags)).stylize(self._style("article-view--tag"))
-            )
+            tags = for_display(" · ".join(article.tags), single_line=True)
+            parts.append(Content(tags).stylize(self._style("article-view--tag")))
         facts = [f"{article.words:,} words", f"{article.reading_minutes} min read"]
         if article.date:
             facts.insert(0, article.date[:10])
@@ -160,7 +161,7 @@ class ArticleView(ScrollView, can_focus=True):
         parts.append(Content("   ".join(facts)).stylize(meta))
         source = article.link or article.source
         if source:
-            parts.append(Content(source).stylize(meta))
+            parts.append(Content(for_display(source, single_line=True)).stylize(meta))
         return Content("\n").join(parts)
 
     def _body_lines(self, width: int, first_line: int) -> list[Content]:

@@ -12,6 +12,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from newsreader.library.selection import ALL, BOOKMARKS, UNREAD, Selection, SidebarCounts
+from newsreader.text.sanitize import for_display
 
 _SPECIAL = {"all": ALL, "bookmarks": BOOKMARKS, "unread": UNREAD}
 
@@ -23,7 +24,8 @@ def _prompt(label: str, count: int) -> Content:
     """The label, then its count flush right. Content(label): a tag is article text, and must
     never be read as markup."""
     number = f"{count:,}"
-    name = Content(label).truncate(PROMPT_WIDTH - len(number) - 1, ellipsis=True)
+    name = Content(for_display(label, single_line=True))
+    name = name.truncate(PROMPT_WIDTH - len(number) - 1, ellipsis=True)
     gap = " " * max(1, PROMPT_WIDTH - name.cell_length - len(number))
     return Content.assemble(name, gap, (number, "$text-muted"))
 
