@@ -22,6 +22,7 @@ BODIES = "bodies"
 STATE = "state"
 META = "meta"
 OPEN_BODY_SHARDS = 8
+SHARD_SIZE = 500
 
 
 def default_library_path() -> Path:
@@ -68,7 +69,8 @@ def _article(doc_id: str, record: dict[str, Any]) -> Article:
 class Library:
     """A library on disk: `library.json` (titles, tags, dates: what the first screen needs),
     `library.state.json` (bookmarks and read marks), `library.bodies/` (summaries and bodies, in
-    256 shards by id) and, derived, `library.search.sqlite`. One lock file guards all writes.
+    files of 500 in import order) and, derived, `library.search.sqlite`. One lock file guards
+    all writes.
     """
 
     def __init__(self, path: Path) -> None:
@@ -126,13 +128,20 @@ class Library:
         matches = [doc_id for doc_id in records if doc_id.startswith(prefix)]
         return matches[0] if len(matches) == 1 else None
 
+    def _shard_of(self, doc_id: str) -> str:
+        """The body file of an article: the one it was imported into, or (libraries from before
+        sequential shards) the one its id's first two hex digits name."""
+        record = self._records().get(doc_id)
+        shard = record.get("shard") if record is not None else None
+        return f"{shard:05d}" if isinstance(shard, int) else doc_id[:2]
+
     def body(self, doc_id: str) -> str:
-        record = self._shard(doc_id).id_table(BODIES).get_by_id(doc_id)
+        record = self._shard(self._shard_of(doc_id)).id_table(BODIES).get_by_id(doc_id)
         return str(record["body"]) if record else ""
 
     def summary(self, doc_id: str) -> str:
         """The summary, kept with the body: the catalog stays small for the first screen."""
-        record = self._shard(doc_id).id_table(BODIES).get_by_id(doc_id)
+        record = self._shard(self._shard_of(doc_id)).id_table(BODIES).get_by_id(doc_id)
         if record and "summary" in record:
             return str(record["summary"])
         article = self.article(doc_id)
@@ -142,7 +151,7 @@ class Library:
         """(id, summary, body) for each id, shard by shard so each file is parsed once."""
         by_shard: dict[str, list[str]] = {}
         for doc_id in doc_ids:
-            by_shard.setdefault(doc_id[:2], []).append(doc_id)
+            by_shard.setdefault(self._shard_of(doc_id), []).append(doc_id)
         records = self._records()
         for name in sorted(by_shard):
             table = (self._shard(name).storage.read() or {}).get(BODIES, {})
@@ -156,8 +165,7 @@ class Library:
         for doc_id, _, body in self.texts(doc_ids):
             yield doc_id, body
 
-    def _shard(self, doc_id: str) -> IdTinyDB:
-        name = doc_id[:2]
+    def _shard(self, name: str) -> IdTinyDB:
         shard = self._shards.get(name)
         if shard is None:
             self.bodies_dir.mkdir(exist_ok=True)
@@ -270,16 +278,19 @@ class Library:
                     known.setdefault(tag.casefold(), tag)
             if not fresh:
                 return added, existing
-            self._write_bodies(fresh)
+            shards = self._assign_shards(fresh, records)
+            self._write_bodies(fresh, shards)
             catalog = self._catalog.table(ARTICLES)
             catalog.insert_multiple(
-                document(doc_id, self._record(item, known, now)) for doc_id, item in fresh.items()
+                document(doc_id, self._record(item, known, now, shards[doc_id]))
+                for doc_id, item in fresh.items()
             )
         return added, existing
 
     @staticmethod
-    def _record(item: ParsedArticle, known: dict[str, str], now: str) -> dict[str, Any]:
+    def _record(item: ParsedArticle, known: dict[str, str], now: str, shard: int) -> dict[str, Any]:
         return {
+            "shard": shard,
             "title": item.title,
             "tags": [known[tag.casefold()] for tag in item.tags],
             "tags_raw": item.tags_raw,
@@ -291,12 +302,36 @@ class Library:
             "words": count_words(item.body),
         }
 
-    def _write_bodies(self, fresh: dict[str, ParsedArticle]) -> None:
-        by_shard: dict[str, list[str]] = {}
+    @staticmethod
+    def _assign_shards(
+        fresh: dict[str, ParsedArticle], records: dict[str, dict[str, Any]]
+    ) -> dict[str, int]:
+        """Put new bodies in the last body file until it holds SHARD_SIZE, then open the next.
+
+        Articles imported together sit together in the list (newest first), so moving through
+        the list reads one file for hundreds of articles; and an import writes a few files, not
+        hundreds.
+        """
+        counts = Counter(
+            r.get("shard") for r in records.values() if isinstance(r.get("shard"), int)
+        )
+        current = max((k for k in counts if isinstance(k, int)), default=0)
+        used = counts.get(current, 0)
+        assigned = {}
         for doc_id in fresh:
-            by_shard.setdefault(doc_id[:2], []).append(doc_id)
-        for doc_ids in by_shard.values():
-            table = self._shard(doc_ids[0]).id_table(BODIES)
+            if used >= SHARD_SIZE:
+                current, used = current + 1, 0
+            assigned[doc_id] = current
+            used += 1
+        return assigned
+
+    def _write_bodies(self, fresh: dict[str, ParsedArticle], shards: dict[str, int]) -> None:
+        by_shard: dict[int, list[str]] = {}
+        for doc_id in fresh:
+            by_shard.setdefault(shards[doc_id], []).append(doc_id)
+        for number, doc_ids in by_shard.items():
+            table = self._shard(f"{number:05d}").id_table(BODIES)
+            # A body may be there already, left by an import that died before its catalog write.
             missing = [doc_id for doc_id in doc_ids if not table.contains_id(doc_id)]
             table.insert_multiple(
                 document(d, {"summary": fresh[d].summary, "body": fresh[d].body}) for d in missing

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 _PAIRS = {
     "“": "”", "„": "“", "«": "»", "‹": "›", "「": "」", "『": "』", "‘": "’", '"': '"',
 }  # fmt: skip
+_MARKS = frozenset(_PAIRS) | frozenset(_PAIRS.values())
 # Single quotes open only inside a quotation: elsewhere ‘ and ’ are mostly apostrophes.
 _NESTED_ONLY = {"‘", "‹"}
 
@@ -41,6 +42,8 @@ def _paragraph_spans(paragraph: str, offset: int) -> list[QuoteSpan]:
     spans: list[QuoteSpan] = []
     stack: list[tuple[str, int]] = []  # (opening mark, position)
     for index, char in enumerate(paragraph):
+        if char not in _MARKS:
+            continue
         closing_depth = _closes(stack, char, paragraph, index)
         if closing_depth:
             # Close this quotation and any inner one left open inside it.

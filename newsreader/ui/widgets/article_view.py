@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.segment import Segment
+from rich.style import Style as RichStyle
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.content import Content, Span
@@ -60,6 +61,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._match_lines: list[int] = []
         self._width = 0
         self._strips: dict[int, Strip] = {}
+        self._base: tuple[RichStyle, Style] | None = None
 
     # -- attributes down -----------------------------------------------------------------
 
@@ -215,6 +217,11 @@ class ArticleView(ScrollView, can_focus=True):
 
     # -- drawing ---------------------------------------------------------------------------
 
+    def _base_style(self, base: RichStyle) -> Style:
+        if self._base is None or self._base[0] != base:
+            self._base = (base, Style.from_rich_style(base))
+        return self._base[1]
+
     def notify_style_update(self) -> None:
         super().notify_style_update()
         if self._lines:
@@ -228,7 +235,7 @@ class ArticleView(ScrollView, can_focus=True):
             base = self.rich_style
             if index >= len(self._lines):
                 return Strip.blank(width, base)
-            segments = self._lines[index].render_segments(Style.from_rich_style(base))
+            segments = self._lines[index].render_segments(self._base_style(base))
             strip = Strip([Segment(" " * MARGIN, base), *segments]).adjust_cell_length(width, base)
             self._strips[index] = strip
         return strip
