@@ -24,7 +24,9 @@ def open_library(path: Path) -> Library:
     """Open the library; a brand-new one is filled once with the bundled sample articles."""
     library = Library(path)
     if not library.exists():
-        import_paths(library, [resource_dir("seeds")])
+        import_paths(
+            library, [resource_dir("seeds")], source="sample article bundled with newsreader"
+        )
     return library
 
 

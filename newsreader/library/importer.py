@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from datetime import UTC, datetime
@@ -20,13 +21,14 @@ INDEX_BATCH = 500
 
 
 def import_paths(
-    library: Library, paths: Iterable[Path], progress: Progress | None = None
+    library: Library, paths: Iterable[Path], progress: Progress | None = None, source: str = ""
 ) -> ImportReport:
     """Import every article file under `paths` into `library`, and index the new ones.
 
     While files are read, new articles are indexed on a second thread. The index is written
     only after the library, with the library's digest: a crash in between leaves an index that
-    the next search sees is stale and brings up to date.
+    the next search sees is stale and brings up to date. `source` replaces the file path as
+    the articles' source (the bundled samples' path inside an install says nothing).
     """
     found = find_article_files(paths)
     report = ImportReport(rejected=list(found.rejected), skipped=found.skipped)
@@ -47,6 +49,8 @@ def import_paths(
             if isinstance(result, Rejection):
                 report.rejected.append(result)
             else:
+                if source:
+                    result = dataclasses.replace(result, source=source)
                 parsed.append(result)
                 doc_id = article_id(result)
                 ids.append(doc_id)
