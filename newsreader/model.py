@@ -22,6 +22,7 @@ class ParsedArticle:
     link: str = ""
     author: str = ""
     published: str = ""
+    guid: str = ""  # a feed entry's id: how it is found again when it changes
 
 
 class Article(NamedTuple):

@@ -30,15 +30,24 @@ def default_library_path() -> Path:
 
 
 def article_id(parsed: ParsedArticle) -> str:
-    """A stable id: the feed entry's link if it has one, else its title and body.
-
-    Both come normalised from the parsers (single spaces, paragraphs split by a blank line), so
-    the same article read twice, or with other line endings or encoding, gets the same id.
+    """A stable id. A feed entry: its guid (scoped to its feed unless the guid is a URL), else
+    its link. A file: its title and body, normalised by the parser (single spaces, paragraphs
+    split by a blank line), so the same article read twice, or with other line endings or
+    encoding, gets the same id.
     """
-    if parsed.link:
+    if parsed.guid:
+        scope = "" if "://" in parsed.guid else parsed.source
+        key = f"guid\n{scope}\n{parsed.guid}"
+    elif parsed.link:
         key = "link\n" + parsed.link.strip()
     else:
         key = parsed.title.casefold() + "\n" + parsed.body
+    return hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def content_hash(parsed: ParsedArticle) -> str:
+    """What an updated feed entry changes: compared to decide whether to rewrite it."""
+    key = "\n".join((parsed.title, parsed.summary, parsed.body, *parsed.tags, parsed.published))
     return hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
 
 
@@ -252,11 +261,18 @@ class Library:
         return value
 
     def add(
-        self, parsed: Sequence[ParsedArticle], now: str = "", ids: Sequence[str] | None = None
+        self,
+        parsed: Sequence[ParsedArticle],
+        now: str = "",
+        ids: Sequence[str] | None = None,
+        updated: list[str] | None = None,
     ) -> tuple[list[str], list[str]]:
         """Store new articles; return (ids added, ids already there). Re-adding adds nothing.
 
-        `ids`, when given, are the items' `article_id`s, already computed by the caller.
+        `ids`, when given, are the items' `article_id`s, already computed by the caller. With
+        `updated` (a list to fill), an existing article whose content changed (a feed entry
+        edited upstream) is rewritten in place, keeping its id and so its bookmark; its id is
+        appended to `updated` (and also counted in the existing ids).
         Bodies are written before the catalog: a crash in between leaves bodies nobody lists
         (harmless, reused on the next import), never a listed article without its body.
         """
@@ -267,15 +283,23 @@ class Library:
             records = self._records()
             known = self.known_tags()
             fresh: dict[str, ParsedArticle] = {}
+            changed: dict[str, ParsedArticle] = {}
             for index, item in enumerate(parsed):
                 doc_id = ids[index] if ids is not None else article_id(item)
                 if doc_id in records or doc_id in fresh:
                     existing.append(doc_id)
+                    record = records.get(doc_id)
+                    if updated is not None and record and record.get("hash") != content_hash(item):
+                        changed[doc_id] = item
                     continue
                 fresh[doc_id] = item
                 added.append(doc_id)
                 for tag in item.tags:
                     known.setdefault(tag.casefold(), tag)
+            if changed:
+                self._rewrite(changed, records, known)
+                assert updated is not None
+                updated.extend(changed)
             if not fresh:
                 return added, existing
             shards = self._assign_shards(fresh, records)
@@ -288,9 +312,11 @@ class Library:
         return added, existing
 
     @staticmethod
-    def _record(item: ParsedArticle, known: dict[str, str], now: str, shard: int) -> dict[str, Any]:
-        return {
-            "shard": shard,
+    def _record(
+        item: ParsedArticle, known: dict[str, str], now: str, shard: int | None
+    ) -> dict[str, Any]:
+        record: dict[str, Any] = {
+            "hash": content_hash(item),
             "title": item.title,
             "tags": [known[tag.casefold()] for tag in item.tags],
             "tags_raw": item.tags_raw,
@@ -301,6 +327,32 @@ class Library:
             "added": now,
             "words": count_words(item.body),
         }
+        if shard is not None:  # None: an article from before sequential body files
+            record["shard"] = shard
+        return record
+
+    def _rewrite(
+        self,
+        changed: dict[str, ParsedArticle],
+        records: dict[str, dict[str, Any]],
+        known: dict[str, str],
+    ) -> None:
+        """Rewrite updated articles: bodies first, then the catalog, as for new ones."""
+        for item in changed.values():
+            for tag in item.tags:
+                known.setdefault(tag.casefold(), tag)
+        by_shard: dict[str, dict[str, dict[str, Any]]] = {}
+        for doc_id, item in changed.items():
+            fields = {"summary": item.summary, "body": item.body}
+            by_shard.setdefault(self._shard_of(doc_id), {})[doc_id] = fields
+        for name, documents in by_shard.items():
+            self._shard(name).id_table(BODIES).upsert_each(documents)
+        rewritten = {}
+        for doc_id, item in changed.items():
+            record = records[doc_id]
+            shard = record.get("shard")
+            rewritten[doc_id] = self._record(item, known, record.get("added", ""), shard)
+        self._catalog.id_table(ARTICLES).upsert_each(rewritten)
 
     @staticmethod
     def _assign_shards(

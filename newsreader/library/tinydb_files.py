@@ -30,6 +30,16 @@ class IdTable(Table):
     def update_ids(self, fields: Mapping[str, Any], doc_ids: Iterable[str]) -> None:
         self.update(fields, doc_ids=cast(Any, list(doc_ids)))
 
+    def upsert_each(self, documents: Mapping[str, Mapping[str, Any]]) -> None:
+        """Set the fields of many documents, each its own, creating missing ones: one write
+        (TinyDB's own upsert writes the whole file once per document)."""
+
+        def updater(table: dict[Any, Any]) -> None:
+            for doc_id, fields in documents.items():
+                table.setdefault(doc_id, {}).update(fields)
+
+        self._update_table(cast(Any, updater))
+
 
 class IdTinyDB(TinyDB):
     table_class = IdTable

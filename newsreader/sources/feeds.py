@@ -1,0 +1,141 @@
+"""Reads RSS 0.9x/1.0/2.0 and Atom (with feedparser) and JSON Feed into articles."""
+
+from __future__ import annotations
+
+import calendar
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import feedparser
+import orjson
+
+from newsreader.model import ParsedArticle
+from newsreader.text.html_text import html_to_text
+from newsreader.text.sanitize import sanitize_line
+
+SUMMARY_WORDS = 55
+FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom", ".rdf", ".json", ".feed"})
+
+
+class NotAFeed(ValueError):
+    """The data is not a feed we can read; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFeed:
+    title: str
+    link: str
+    entries: list[ParsedArticle]
+
+
+def looks_like_feed(data: bytes) -> bool:
+    """A cheap sniff of the first bytes: an XML feed or a JSON Feed."""
+    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith(b"{"):
+        return b"jsonfeed.org" in data[:4096]
+    return head.startswith(b"<") and any(
+        tag in data[:4096].lower() for tag in (b"<rss", b"<feed", b"<rdf:rdf", b"<channel")
+    )
+
+
+def parse_feed(data: bytes, location: str = "") -> ParsedFeed:
+    """Parse feed bytes (any encoding the feed declares); raise `NotAFeed` with a reason."""
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+        return _parse_json_feed(data, location)
+    parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=True)
+    feed = parsed.get("feed", {})
+    if not parsed.entries and not feed.get("title"):
+        problem = parsed.get("bozo_exception")
+        raise NotAFeed(f"not a feed ({problem})" if problem else "not a feed")
+    title = sanitize_line(feed.get("title", "")) or location
+    entries = [_entry(entry, title) for entry in parsed.entries]
+    return ParsedFeed(title, str(feed.get("link", "")), [e for e in entries if e is not None])
+
+
+def _entry(entry: Mapping[str, Any], feed_title: str) -> ParsedArticle | None:
+    content = entry.get("content") or []
+    html = content[0].get("value", "") if content else ""
+    summary_html = entry.get("summary", "") or ""
+    body = html_to_text(html or summary_html)
+    summary = _first_words(html_to_text(summary_html) if summary_html else body)
+    title = sanitize_line(entry.get("title", "")) or _first_words(body, 12) or "(untitled)"
+    if not body:
+        body = summary or title
+    tags = _unique(sanitize_line(t.get("term") or t.get("label") or "") for t in entry.get("tags", []))
+    published = entry.get("published_parsed") or entry.get("updated_parsed")
+    return ParsedArticle(
+        title=title,
+        summary=summary,
+        body=body,
+        tags=tags,
+        tags_raw=", ".join(tags),
+        source=feed_title,
+        link=str(entry.get("link", "")).strip(),
+        author=sanitize_line(entry.get("author", "")),
+        published=_iso(published),
+        guid=str(entry.get("id", "") or "").strip(),
+    )
+
+
+def _parse_json_feed(data: bytes, location: str) -> ParsedFeed:
+    try:
+        feed = orjson.loads(data)
+    except orjson.JSONDecodeError as error:
+        raise NotAFeed(f"not valid JSON: {error}") from None
+    if not isinstance(feed, dict) or "jsonfeed.org" not in str(feed.get("version", "")):
+        raise NotAFeed("JSON, but not a JSON Feed")
+    title = sanitize_line(str(feed.get("title", ""))) or location
+    entries = []
+    for item in feed.get("items", []):
+        if not isinstance(item, dict):
+            continue
+        html = str(item.get("content_html") or "")
+        body = html_to_text(html) if html else sanitize_line(str(item.get("content_text") or ""))
+        summary = sanitize_line(str(item.get("summary") or "")) or _first_words(body)
+        author = item.get("author") or (item.get("authors") or [{}])[0]
+        entries.append(
+            ParsedArticle(
+                title=sanitize_line(str(item.get("title") or "")) or _first_words(body, 12),
+                summary=summary,
+                body=body or summary,
+                tags=_unique(sanitize_line(str(t)) for t in item.get("tags", []) or []),
+                source=title,
+                link=str(item.get("url") or "").strip(),
+                author=sanitize_line(str(author.get("name", ""))) if isinstance(author, dict) else "",
+                published=_iso_text(str(item.get("date_published") or item.get("date_modified") or "")),
+                guid=str(item.get("id") or "").strip(),
+            )
+        )
+    return ParsedFeed(title, str(feed.get("home_page_url", "")), entries)
+
+
+def _unique(tags: Iterable[str]) -> tuple[str, ...]:
+    seen: dict[str, str] = {}
+    for tag in tags:
+        if tag:
+            seen.setdefault(tag.casefold(), tag)
+    return tuple(seen.values())
+
+
+def _first_words(text: str, count: int = SUMMARY_WORDS) -> str:
+    words = text.split()
+    return " ".join(words[:count]) + (" …" if len(words) > count else "")
+
+
+def _iso(parsed: time.struct_time | None) -> str:
+    if not parsed:
+        return ""
+    return datetime.fromtimestamp(calendar.timegm(parsed), UTC).isoformat(timespec="seconds")
+
+
+def _iso_text(text: str) -> str:
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
