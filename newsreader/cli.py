@@ -53,6 +53,17 @@ def build_parser() -> argparse.ArgumentParser:
     mark.add_argument("--remove", action="store_true", help="remove the bookmarks instead")
 
     commands.add_parser("reindex", parents=[common], help="rebuild the search index")
+    sub = commands.add_parser("subscribe", parents=[common], help="subscribe to feeds")
+    sub.add_argument("urls", nargs="+", metavar="URL", help="feed addresses (http or https)")
+    unsub = commands.add_parser("unsubscribe", parents=[common], help="stop following feeds")
+    unsub.add_argument("feeds", nargs="+", metavar="FEED", help="URL, id or title")
+    feeds = commands.add_parser("feeds", parents=[common], help="list subscriptions")
+    feeds.add_argument("--json", action="store_true", help="print one JSON array")
+    refresh = commands.add_parser("refresh", parents=[common], help="fetch every subscribed feed")
+    refresh.add_argument("--timeout", type=float, default=15.0, help="seconds per feed (15)")
+    export = commands.add_parser("export", parents=[common], help="export subscriptions")
+    export.add_argument("--opml", action="store_true", required=True, help="as OPML")
+    export.add_argument("output", nargs="?", metavar="FILE", help="file to write (default: stdout)")
     doctor = commands.add_parser("doctor", parents=[common], help="check the library's files")
     doctor.add_argument("--restore", action="store_true", help="restore the last good copy")
     return parser
@@ -77,6 +88,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         output.error("Interrupted; everything written before was kept.")
         return 130
+    except BrokenPipeError:
+        # `newsreader list | head`: the reader of our output left; that is not an error.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except Exception as error:  # the promise is one sentence, never a traceback
         if os.environ.get("NEWSREADER_DEBUG"):
             raise

@@ -87,3 +87,5 @@ class ImportReport:
     existing: list[str] = field(default_factory=list)
     rejected: list[Rejection] = field(default_factory=list)
     skipped: int = 0  # files in folders that are not article files (images, notes, ...)
+    updated: list[str] = field(default_factory=list)  # feed entries changed upstream
+    subscribed: int = 0  # feeds added from OPML files

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,8 +12,9 @@ from newsreader.library.index_writer import BackgroundIndexWriter
 from newsreader.library.library import Library, article_id
 from newsreader.library.search import sync_index
 from newsreader.library.search_index import IndexEntry, digest_of
+from newsreader.library.subscriptions import Subscriptions
 from newsreader.model import ImportReport, ParsedArticle, Rejection
-from newsreader.sources.files import find_article_files, read_article_files
+from newsreader.sources.files import Subscribe, find_article_files, read_sources
 
 # Called with (files done, files in all); lets the command line draw a progress bar.
 Progress = Callable[[int, int], None]
@@ -23,9 +24,9 @@ INDEX_BATCH = 500
 def import_paths(
     library: Library, paths: Iterable[Path], progress: Progress | None = None, source: str = ""
 ) -> ImportReport:
-    """Import every article file under `paths` into `library`, and index the new ones.
+    """Import every article, feed and OPML file under `paths` into `library`, and index them.
 
-    While files are read, new articles are indexed on a second thread. The index is written
+    While files are read, new articles are indexed in a helper process. The index is written
     only after the library, with the library's digest: a crash in between leaves an index that
     the next search sees is stale and brings up to date. `source` replaces the file path as
     the articles' source (the bundled samples' path inside an install says nothing).
@@ -41,35 +42,71 @@ def import_paths(
     ids: list[str] = []
     pending: list[IndexEntry] = []
     queued: set[str] = set()
+    feeds_to_add: list[tuple[str, str]] = []
     total = len(found.files)
     writer = BackgroundIndexWriter(library.index) if index_current else None
     with writer or nullcontext():
-        files = read_article_files(found.files, library.known_tags().values())
-        for done, result in enumerate(files, start=1):
+        results = read_sources(found.files, library.known_tags().values())
+        for done, result in enumerate(results, start=1):
             if isinstance(result, Rejection):
                 report.rejected.append(result)
+            elif isinstance(result, Subscribe):
+                feeds_to_add += result.feeds
             else:
-                if source:
-                    result = dataclasses.replace(result, source=source)
-                parsed.append(result)
-                doc_id = article_id(result)
-                ids.append(doc_id)
-                if writer is not None and doc_id not in stored and doc_id not in queued:
-                    queued.add(doc_id)
-                    pending.append(_entry(doc_id, result, now))
-                    if len(pending) >= INDEX_BATCH:
-                        writer.add(pending)
-                        pending = []
+                for item in result:
+                    if source:
+                        item = dataclasses.replace(item, source=source)
+                    doc_id = article_id(item)
+                    parsed.append(item)
+                    ids.append(doc_id)
+                    if writer is not None and doc_id not in stored and doc_id not in queued:
+                        queued.add(doc_id)
+                        pending.append(_entry(doc_id, item, now))
+                        if len(pending) >= INDEX_BATCH:
+                            writer.add(pending)
+                            pending = []
             if progress is not None and (done % 200 == 0 or done == total):
                 progress(done, total)
         if parsed:
-            report.added, report.existing = library.add(parsed, now, ids)
+            report.added, report.existing = library.add(parsed, now, ids, report.updated)
         if writer is not None:
             writer.add(pending)
             writer.finish(digest_of(library.ids()))
     if report.added and (writer is None or writer.problem):
         sync_index(library)
+    if report.updated:
+        changed = set(report.updated)
+        items = [(i, p) for i, p in zip(ids, parsed, strict=True) if i in changed]
+        reindex(library, items, now, digest_of(library.ids()))
+    if feeds_to_add:
+        report.subscribed = Subscriptions(library).add_many(feeds_to_add)
     return report
+
+
+def store_articles(library: Library, items: Sequence[ParsedArticle], report: ImportReport) -> None:
+    """Add articles that are already in memory (a refreshed feed), indexing what changed."""
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    ids = [article_id(item) for item in items]
+    digest_before = digest_of(library.ids())
+    added, existing = library.add(items, now, ids, report.updated)
+    report.added += added
+    report.existing += existing
+    changed = set(added) | set(report.updated)
+    items_changed = [(i, p) for i, p in zip(ids, items, strict=True) if i in changed]
+    reindex(library, items_changed, now, digest_before)
+
+
+def reindex(
+    library: Library, items: Sequence[tuple[str, ParsedArticle]], now: str, digest_before: str
+) -> None:
+    """Write these new or changed articles into the index if it was current before they were
+    stored (`digest_before`); otherwise bring the whole index up to date."""
+    index = library.index
+    if index.is_usable() and index.digest() == digest_before:
+        entries = {doc_id: _entry(doc_id, item, now) for doc_id, item in items}
+        index.write(entries.values(), [], digest_of(library.ids()))
+    else:
+        sync_index(library)
 
 
 def _entry(doc_id: str, item: ParsedArticle, now: str) -> IndexEntry:

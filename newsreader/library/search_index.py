@@ -246,7 +246,8 @@ class SearchIndex:
             where.append("date < :before")
             params["before"] = query.before
         condition = " AND ".join(where)
-        snippet = f"snippet(fts, -1, '{SNIPPET_START}', '{SNIPPET_END}', '…', 16)"
+        # From the body (column 2): a snippet of the tags column would just list the tags.
+        snippet = f"snippet(fts, 2, '{SNIPPET_START}', '{SNIPPET_END}', '…', 16)"
         with self._lock:
             db = self._connect()
             estimate = self.estimate(query) if query.groups else 0

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import time
+import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -45,14 +47,18 @@ def parse_feed(data: bytes, location: str = "") -> ParsedFeed:
     """Parse feed bytes (any encoding the feed declares); raise `NotAFeed` with a reason."""
     if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
         return _parse_json_feed(data, location)
-    parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=True)
+    with warnings.catch_warnings():
+        # feedparser warns about its own published/updated fallback; it is what we want.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=True)
+        entries = [_entry(entry, "") for entry in parsed.entries]
     feed = parsed.get("feed", {})
     if not parsed.entries and not feed.get("title"):
         problem = parsed.get("bozo_exception")
         raise NotAFeed(f"not a feed ({problem})" if problem else "not a feed")
     title = sanitize_line(feed.get("title", "")) or location
-    entries = [_entry(entry, title) for entry in parsed.entries]
-    return ParsedFeed(title, str(feed.get("link", "")), [e for e in entries if e is not None])
+    named = [dataclasses.replace(e, source=title) for e in entries if e is not None]
+    return ParsedFeed(title, str(feed.get("link", "")), named)
 
 
 def _entry(entry: Mapping[str, Any], feed_title: str) -> ParsedArticle | None:
@@ -64,7 +70,9 @@ def _entry(entry: Mapping[str, Any], feed_title: str) -> ParsedArticle | None:
     title = sanitize_line(entry.get("title", "")) or _first_words(body, 12) or "(untitled)"
     if not body:
         body = summary or title
-    tags = _unique(sanitize_line(t.get("term") or t.get("label") or "") for t in entry.get("tags", []))
+    tags = _unique(
+        sanitize_line(t.get("term") or t.get("label") or "") for t in entry.get("tags", [])
+    )
     published = entry.get("published_parsed") or entry.get("updated_parsed")
     return ParsedArticle(
         title=title,
@@ -104,8 +112,12 @@ def _parse_json_feed(data: bytes, location: str) -> ParsedFeed:
                 tags=_unique(sanitize_line(str(t)) for t in item.get("tags", []) or []),
                 source=title,
                 link=str(item.get("url") or "").strip(),
-                author=sanitize_line(str(author.get("name", ""))) if isinstance(author, dict) else "",
-                published=_iso_text(str(item.get("date_published") or item.get("date_modified") or "")),
+                author=sanitize_line(str(author.get("name", "")))
+                if isinstance(author, dict)
+                else "",
+                published=_iso_text(
+                    str(item.get("date_published") or item.get("date_modified") or "")
+                ),
                 guid=str(item.get("id") or "").strip(),
             )
         )

@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsreader.model import ParsedArticle, Rejection
+from newsreader.sources.feeds import FEED_SUFFIXES, NotAFeed, looks_like_feed, parse_feed
+from newsreader.sources.opml import NotOpml, looks_like_opml, parse_opml
 from newsreader.sources.seed_text import NotAnArticle, parse_seed_bytes
 from newsreader.sources.tags import TagSplitter
 
-MAX_ARTICLE_BYTES = 5 * 1024 * 1024
-# Inside folders only these are taken as articles; a file named on the command line is always tried.
-ARTICLE_SUFFIXES = frozenset({".txt", ".text", ""})
+MAX_ARTICLE_BYTES = 5 * 1024 * 1024  # feeds too: 20 MB is the limit only when fetched
+# Inside folders only these are read; a file named on the command line is always tried.
+ARTICLE_SUFFIXES = frozenset({".txt", ".text", "", ".opml", *FEED_SUFFIXES})
 
 
 @dataclass(slots=True)
@@ -91,8 +93,19 @@ def _take_file(path: Path, info: os.stat_result, found: FoundFiles, named: bool)
         found.files.append(path)
 
 
-def read_article_file(path: Path, splitter: TagSplitter | None = None) -> ParsedArticle | Rejection:
-    """Read and parse one file; a problem becomes a `Rejection` with its reason, never an error."""
+@dataclass(frozen=True, slots=True)
+class Subscribe:
+    """An OPML file: the feeds (URL, title) it lists, to subscribe to rather than import."""
+
+    feeds: list[tuple[str, str]]
+
+
+SourceResult = list[ParsedArticle] | Subscribe | Rejection
+
+
+def read_source(path: Path, splitter: TagSplitter | None = None) -> SourceResult:
+    """Read one file: a seed-format article, a feed (its entries) or an OPML list. A problem
+    becomes a `Rejection` with its reason, never an error."""
     try:
         with path.open("rb") as handle:
             data = handle.read(MAX_ARTICLE_BYTES + 1)
@@ -103,14 +116,16 @@ def read_article_file(path: Path, splitter: TagSplitter | None = None) -> Parsed
             path, f"larger than {MAX_ARTICLE_BYTES // (1024 * 1024)} MB: not an article"
         )
     try:
-        return parse_seed_bytes(data, source=str(path), splitter=splitter)
-    except NotAnArticle as error:
+        if path.suffix.lower() == ".opml" or looks_like_opml(data):
+            return Subscribe(parse_opml(data))
+        if path.suffix.lower() in FEED_SUFFIXES or looks_like_feed(data):
+            return parse_feed(data, str(path)).entries
+        return [parse_seed_bytes(data, source=str(path), splitter=splitter)]
+    except (NotAnArticle, NotAFeed, NotOpml) as error:
         return Rejection(path, str(error))
 
 
-def read_article_files(
-    files: Iterable[Path], known_tags: Iterable[str] = ()
-) -> Iterator[ParsedArticle | Rejection]:
+def read_sources(files: Iterable[Path], known_tags: Iterable[str] = ()) -> Iterator[SourceResult]:
     splitter = TagSplitter(known_tags)
     for path in files:
-        yield read_article_file(path, splitter)
+        yield read_source(path, splitter)

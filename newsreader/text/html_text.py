@@ -1,4 +1,4 @@
-"""Turns feed HTML into readable paragraphs: lists and quotations kept, links numbered at the end."""
+"""Turns feed HTML into readable paragraphs: lists and quotes kept, links numbered at the end."""
 
 from __future__ import annotations
 
@@ -10,7 +10,18 @@ from bs4.element import NavigableString, Tag
 from newsreader.text.links import safe_web_link
 from newsreader.text.sanitize import sanitize
 
-_DROP = {"script", "style", "noscript", "template", "iframe", "svg", "head", "form", "button", "object"}
+_DROP = {
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "iframe",
+    "svg",
+    "head",
+    "form",
+    "button",
+    "object",
+}
 _BLOCKS = {
     "p", "div", "section", "article", "header", "footer", "aside", "main", "figure",
     "figcaption", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr", "dl", "dt", "dd",
