@@ -187,3 +187,19 @@ def test_command_line_subscribe_feeds_refresh_export(
         assert server.url("/harbour.xml") in exported.out
         assert cli("unsubscribe", "Harbour News").code == 0
         assert json.loads(cli("feeds", "--json").out) == []
+
+
+def test_dates_narrow_searches_and_sort_the_list(library: Library, tmp_path: Path) -> None:
+    path = tmp_path / "harbour.xml"
+    path.write_bytes(rss())
+    import_paths(library, [path])
+    titles = [a.title for a in library.articles()]
+    assert titles.index("Lighthouse lit again") < titles.index("Ferry timetable")  # newest first
+    assert [r.article.title for r in search(library, "harbour after:2024-07-01").results] == []
+    assert [r.article.title for r in search(library, "lamp after:2024-07-01").results] == [
+        "Lighthouse lit again"
+    ]
+    assert [r.article.title for r in search(library, "ferry before:2024-07-01").results] == [
+        "Ferry timetable"
+    ]
+    assert search(library, "after:2024-07-01").total == 1  # a date alone filters the library

@@ -237,3 +237,26 @@ async def test_sees_articles_another_process_imported(library: Library) -> None:
         await pilot.press("j", "b")  # writing again must not drop the other process's article
         assert len(Library(library.path)) == 4
         assert sum(s.bookmarked for s in Library(library.path).states().values()) == 2
+
+
+async def test_R_refreshes_feeds_in_the_background(library: Library) -> None:
+    from newsreader.library.subscriptions import Subscriptions
+    from tests.feed_server import serve_feeds
+    from tests.test_feeds import rss
+
+    with serve_feeds() as server:
+        server.routes["/harbour.xml"] = rss()
+        Subscriptions(library).add(server.url("/harbour.xml"))
+        app = reader_app(library)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await loaded(pilot)
+            await pilot.press("R")
+            await loaded(pilot)  # the refresh worker
+            await loaded(pilot)  # the reload it starts
+            assert "Lighthouse lit again" in list_titles(app)
+            sidebar = app.screen.query_one(TagSidebar)
+            assert sidebar.selection_of("feed-0") == app.screen.selection.of_feed("Harbour News")
+            app.screen.select_view(app.screen.selection.of_feed("Harbour News"))
+            await pilot.pause()
+            assert list_titles(app) == ["Lighthouse lit again", "Ferry timetable"]
+            assert "Harbour News" in app.screen.query_one(ArticleView).text

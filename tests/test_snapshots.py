@@ -55,3 +55,22 @@ def test_search_results_with_matches(app: Any, snap_compare: Any) -> None:
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(140, 40), run_before=search)
+
+
+def test_feeds_in_the_sidebar_and_list(tmp_path: Path, snap_compare: Any) -> None:
+    from newsreader.model import ParsedArticle
+
+    feed = [
+        ParsedArticle(
+            "Lighthouse lit again", "s", "The lamp on the north pier shines again.\n\n"
+            "“It is ours again,” the keeper said.", ("Coast",), source="Harbour News",
+            link="https://harbour.example/lighthouse", author="M. Keeper",
+            published="2024-07-01T09:00:00+00:00",
+        ),
+        ParsedArticle(
+            "Ferry timetable", "s", "The ferry runs hourly.", (), source="Harbour News",
+            link="https://harbour.example/ferry", published="2024-06-30T09:00:00+00:00",
+        ),
+    ]  # fmt: skip
+    library = make_library(tmp_path / "library.json", feed)
+    assert snap_compare(reader_app(library), terminal_size=(140, 30), run_before=loaded)

@@ -21,6 +21,11 @@ class Selection:
     def of_tag(cls, tag: str) -> Selection:
         return cls("tag", tag)
 
+    @classmethod
+    def of_feed(cls, source: str) -> Selection:
+        """The articles of one feed (the `tag` field holds the feed's title)."""
+        return cls("feed", source)
+
     @property
     def label(self) -> str:
         return {"all": "All", "bookmarks": "Bookmarks", "unread": "Unread"}.get(self.kind, self.tag)
@@ -33,6 +38,8 @@ class Selection:
         if self.kind == "tag":
             wanted = self.tag.casefold()
             return any(tag.casefold() == wanted for tag in article.tags)
+        if self.kind == "feed":
+            return bool(article.link) and article.source == self.tag
         return True
 
 
@@ -57,6 +64,7 @@ class SidebarCounts:
     bookmarked: int
     unread: int
     tags: tuple[TagCount, ...]
+    feeds: tuple[TagCount, ...] = ()
 
 
 def count_states(
@@ -70,3 +78,13 @@ def count_states(
             bookmarked += state.bookmarked
             read += state.read
     return bookmarked, len(articles) - read
+
+
+def feed_counts(articles: Sequence[Article]) -> tuple[TagCount, ...]:
+    """Articles per feed (articles with a web link, by their source), largest first."""
+    counts: dict[str, int] = {}
+    for article in articles:
+        if article.link and article.source:
+            counts[article.source] = counts.get(article.source, 0) + 1
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0].casefold()))
+    return tuple(TagCount(name, count) for name, count in ordered)

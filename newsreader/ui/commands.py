@@ -37,6 +37,7 @@ class ReaderCommands(Provider):
             ("Search articles", screen.action_search, "Full-text search as you type"),
             ("Show bookmarks", partial(screen.select_view, BOOKMARKS), "Only bookmarked articles"),
             ("Show unread", partial(screen.select_view, UNREAD), "Only articles not read yet"),
+            ("Refresh feeds", screen.action_refresh_feeds, "Fetch every subscribed feed"),
             ("Reload library", screen.action_reload, "Read the library from disk again"),
             (
                 "Switch to light theme" if dark else "Switch to dark theme",
@@ -44,6 +45,14 @@ class ReaderCommands(Provider):
                 "Change the colours",
             ),
         ]
+        for feed in screen.feed_counts:
+            commands.append(
+                (
+                    f"Go to feed: {feed.name}",
+                    partial(screen.select_view, Selection.of_feed(feed.name)),
+                    f"{feed.count:,} articles",
+                )
+            )
         for tag in screen.tag_counts:
             commands.append(
                 (

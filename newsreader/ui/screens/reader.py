@@ -15,8 +15,17 @@ from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
 from newsreader.library import Library, LibraryError
+from newsreader.library.refresh import refresh_feeds
 from newsreader.library.search import SearchResults, search
-from newsreader.library.selection import ALL, Selection, SidebarCounts, count_states, select
+from newsreader.library.selection import (
+    ALL,
+    Selection,
+    SidebarCounts,
+    count_states,
+    feed_counts,
+    select,
+)
+from newsreader.library.subscriptions import Subscriptions
 from newsreader.model import Article, ArticleState, TagCount
 from newsreader.text.highlight import SNIPPET_END, SNIPPET_START, match_spans
 from newsreader.text.links import safe_web_link
@@ -61,7 +70,8 @@ class ReaderScreen(Screen[None]):
         Binding("n", "next_match", "Next match", id="reader.next_match"),
         Binding("N", "previous_match", "Previous match", id="reader.previous_match"),
         Binding("escape", "back", "Back", show=False, id="reader.back"),
-        Binding("R", "reload", "Reload library", show=False, id="reader.reload"),
+        Binding("R", "refresh_feeds", "Refresh feeds", show=False, id="reader.refresh"),
+        Binding("ctrl+r", "reload", "Reload library", show=False, id="reader.reload"),
     ]
 
     def __init__(self, library: Library) -> None:
@@ -74,6 +84,7 @@ class ReaderScreen(Screen[None]):
         self.selection: Selection = ALL
         self.bookmarked_count = 0
         self.unread_count = 0
+        self.feed_counts: tuple[TagCount, ...] = ()
         self.results: SearchResults | None = None
         self.loaded = False
 
@@ -128,6 +139,7 @@ class ReaderScreen(Screen[None]):
         finally:
             gc.enable()
         tags = tuple(self.library.tag_counts(articles))
+        self.feed_counts = feed_counts(articles)
         self.app.call_from_thread(self._loaded, articles, states, tags)
 
     def _loaded(
@@ -154,9 +166,46 @@ class ReaderScreen(Screen[None]):
     def action_reload(self) -> None:
         self.load_library()
 
+    def action_refresh_feeds(self) -> None:
+        if not Subscriptions(self.library).all():
+            self.notify("No subscriptions yet: `newsreader subscribe URL` adds one.", timeout=4)
+            return
+        self.refresh_subscriptions()
+
+    @work(thread=True, exclusive=True, group="refresh")
+    def refresh_subscriptions(self) -> None:
+        """Fetch every feed in the background; the list's subtitle shows the progress."""
+        articles = self.query_one(ArticleList)
+
+        def progress(done: int, total: int) -> None:
+            self.app.call_from_thread(
+                setattr, articles, "border_subtitle", f"Refreshing {done}/{total}"
+            )
+
+        self.app.call_from_thread(setattr, articles, "border_subtitle", "Refreshing feeds…")
+        try:
+            outcomes = refresh_feeds(self.library, progress)
+        except LibraryError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+            return
+        finally:
+            self.app.call_from_thread(setattr, articles, "border_subtitle", "")
+        added = sum(o.added for o in outcomes)
+        failed = [o for o in outcomes if o.error]
+        message = f"{added} new articles from {len(outcomes)} feeds."
+        if failed:
+            message += " Failed: " + "; ".join(
+                f"{o.feed.title or o.feed.url}: {o.error}" for o in failed
+            )
+        severity = "warning" if failed else "information"
+        self.app.call_from_thread(self.notify, message, severity=severity, timeout=8)
+        self.app.call_from_thread(self.load_library)
+
     def _counts(self) -> SidebarCounts:
         total = len(self.articles)
-        return SidebarCounts(total, self.bookmarked_count, self.unread_count, self.tag_counts)
+        return SidebarCounts(
+            total, self.bookmarked_count, self.unread_count, self.tag_counts, self.feed_counts
+        )
 
     # -- what the list shows ---------------------------------------------------------------
 
@@ -277,6 +326,10 @@ class ReaderScreen(Screen[None]):
         except LibraryError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return
+        if self.selection.kind == "feed":  # not in the index: narrow the page here
+            found.results = [
+                r for r in found.results if self.selection.admits(r.article, _NO_STATE)
+            ]
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show_results, text, found)
 

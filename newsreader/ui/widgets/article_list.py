@@ -208,9 +208,11 @@ class ArticleList(ScrollView, can_focus=True):
         detail_style = style + self._component("article-list--detail")
         pieces = self.details.get(article.id)
         if pieces is None:
-            text = " · ".join(article.tags) or article.summary
-            date = article.date[:10]
-            line = for_display(f"{date}  {text}" if date else text, single_line=True)
+            parts = [article.date[:10]]
+            if article.link and article.source:
+                parts.append(article.source)  # a feed article: where it comes from
+            parts.append(" · ".join(article.tags))
+            line = for_display("  ".join(p for p in parts if p), single_line=True)
             line = _fit(line, self.scrollable_content_region.width - 3)
             return [Segment("   ", style), Segment(line, detail_style)]
         match_style = detail_style + self.get_component_rich_style(

@@ -161,6 +161,9 @@ class ArticleView(ScrollView, can_focus=True):
         if self.state.read:
             facts.append("read")
         parts.append(Content("   ".join(facts)).stylize(meta))
+        if article.link and article.source:  # a feed article: the feed, the author, the link
+            byline = article.source + (f" · {article.author}" if article.author else "")
+            parts.append(Content(for_display(byline, single_line=True)).stylize(meta))
         source = article.link or article.source
         if source:
             parts.append(Content(for_display(source, single_line=True)).stylize(meta))

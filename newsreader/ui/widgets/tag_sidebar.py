@@ -46,6 +46,7 @@ class TagSidebar(OptionList):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._tag_names: dict[str, str] = {}
+        self._feed_names: dict[str, str] = {}
 
     def show_counts(self, counts: SidebarCounts) -> None:
         """Rebuild the entries (after loading); keeps the highlighted entry where it was."""
@@ -54,9 +55,16 @@ class TagSidebar(OptionList):
             Option(_prompt("All", counts.total), id="all"),
             Option(_prompt("★ Bookmarks", counts.bookmarked), id="bookmarks"),
             Option(_prompt("Unread", counts.unread), id="unread"),
-            None,
         ]
         self._tag_names = {}
+        self._feed_names = {}
+        if counts.feeds:
+            options += [None, Option(Content.styled("Feeds", "bold $text-muted"), disabled=True)]
+            for position, feed in enumerate(counts.feeds):
+                option_id = f"feed-{position}"
+                self._feed_names[option_id] = feed.name
+                options.append(Option(_prompt(feed.name, feed.count), id=option_id))
+        options += [None, Option(Content.styled("Tags", "bold $text-muted"), disabled=True)]
         for position, tag in enumerate(counts.tags):
             option_id = f"tag-{position}"
             self._tag_names[option_id] = tag.name
@@ -76,6 +84,8 @@ class TagSidebar(OptionList):
             return _SPECIAL[option_id]
         if option_id in self._tag_names:
             return Selection.of_tag(self._tag_names[option_id])
+        if option_id in self._feed_names:
+            return Selection.of_feed(self._feed_names[option_id])
         return None
 
     def highlight_tag(self, name: str) -> None:
