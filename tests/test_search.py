@@ -172,3 +172,12 @@ def test_equal_scores_list_the_newest_first(library: Library) -> None:
     )
     found = search(library, "harbour")
     assert [r.article.published for r in found.results] == ["2024-03-01", "2024-01-01"]
+
+
+def test_snippet_pieces_start_near_the_first_match() -> None:
+    from newsreader.text.highlight import snippet_pieces
+
+    pieces = snippet_pieces("…a long lead of words before the \x02match\x03 and after\nmore")
+    assert pieces[1] == ("match", True)
+    assert pieces[0][0].startswith("…") and len(pieces[0][0]) <= 26
+    assert pieces[2] == (" and after more", False)

@@ -5,12 +5,11 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
-import threading
-import time
 from multiprocessing.connection import Connection
 from pathlib import Path
 from types import TracebackType
 
+from newsreader.library.orphans import exit_when_orphaned
 from newsreader.library.search_index import IndexEntry, SearchIndex
 
 _PARENT_CHECK_SECONDS = 1.0
@@ -80,7 +79,7 @@ def _write_index(
     parent: int,
 ) -> None:
     """The helper process: write every batch, then commit with the digest, or roll back."""
-    threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
+    exit_when_orphaned(parent)  # SQLite then drops the uncommitted transaction
     index = SearchIndex(path)
     try:
         with index.transaction() as writer:
@@ -104,14 +103,6 @@ def _write_index(
         result.send(f"{type(error).__name__}: {error}")
     finally:
         index.close()
-
-
-def _exit_when_orphaned(parent: int) -> None:
-    """If the importing process dies (even by SIGKILL, even mid-message, which would leave a
-    read blocked for ever), leave at once: SQLite drops the uncommitted transaction."""
-    while os.getppid() == parent:
-        time.sleep(_PARENT_CHECK_SECONDS / 2)
-    os._exit(1)
 
 
 class _Abandoned(Exception):

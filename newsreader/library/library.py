@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,17 +12,15 @@ from typing import Any
 import platformdirs
 from filelock import FileLock
 
+from newsreader.library.bodies import BodyFiles, file_of
 from newsreader.library.errors import LibraryError, describe_os_error
 from newsreader.library.search_index import SearchIndex
-from newsreader.library.tinydb_files import IdTinyDB, document, open_db
+from newsreader.library.tinydb_files import document, open_db
 from newsreader.model import Article, ArticleState, ParsedArticle, TagCount
 
 ARTICLES = "articles"
-BODIES = "bodies"
 STATE = "state"
 META = "meta"
-OPEN_BODY_SHARDS = 8
-SHARD_SIZE = 500
 
 
 def default_library_path() -> Path:
@@ -49,6 +47,10 @@ def content_hash(parsed: ParsedArticle) -> str:
     """What an updated feed entry changes: compared to decide whether to rewrite it."""
     key = "\n".join((parsed.title, parsed.summary, parsed.body, *parsed.tags, parsed.published))
     return hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def _texts(item: ParsedArticle) -> dict[str, str]:
+    return {"summary": item.summary, "body": item.body}
 
 
 def count_words(body: str) -> int:
@@ -98,7 +100,7 @@ class Library:
         self.lock = FileLock(str(self.path) + ".lock")
         self._catalog, self._catalog_storage = open_db(self.path, self.lock, backup=True)
         self._state, self._state_storage = open_db(self.state_path, self.lock, backup=True)
-        self._shards: OrderedDict[str, IdTinyDB] = OrderedDict()
+        self._bodies = BodyFiles(self.bodies_dir, self.lock)
         # The catalog file signature the search index was last brought in line with.
         self.index_signature: tuple[int, int, int] | None = None
 
@@ -137,55 +139,33 @@ class Library:
         matches = [doc_id for doc_id in records if doc_id.startswith(prefix)]
         return matches[0] if len(matches) == 1 else None
 
-    def _shard_of(self, doc_id: str) -> str:
-        """The body file of an article: the one it was imported into, or (libraries from before
-        sequential shards) the one its id's first two hex digits name."""
-        record = self._records().get(doc_id)
-        shard = record.get("shard") if record is not None else None
-        return f"{shard:05d}" if isinstance(shard, int) else doc_id[:2]
+    def _file_of(self, doc_id: str) -> str:
+        return file_of(doc_id, self._records().get(doc_id))
 
     def body(self, doc_id: str) -> str:
-        record = self._shard(self._shard_of(doc_id)).id_table(BODIES).get_by_id(doc_id)
+        record = self._bodies.get(self._file_of(doc_id), doc_id)
         return str(record["body"]) if record else ""
 
     def summary(self, doc_id: str) -> str:
         """The summary, kept with the body: the catalog stays small for the first screen."""
-        record = self._shard(self._shard_of(doc_id)).id_table(BODIES).get_by_id(doc_id)
+        record = self._bodies.get(self._file_of(doc_id), doc_id)
         if record and "summary" in record:
             return str(record["summary"])
         article = self.article(doc_id)
         return article.summary if article else ""
 
     def texts(self, doc_ids: Iterable[str]) -> Iterator[tuple[str, str, str]]:
-        """(id, summary, body) for each id, shard by shard so each file is parsed once."""
-        by_shard: dict[str, list[str]] = {}
-        for doc_id in doc_ids:
-            by_shard.setdefault(self._shard_of(doc_id), []).append(doc_id)
+        """(id, summary, body) for each id, file by file so each file is parsed once."""
         records = self._records()
-        for name in sorted(by_shard):
-            table = (self._shard(name).storage.read() or {}).get(BODIES, {})
-            for doc_id in by_shard[name]:
-                text = table.get(doc_id, {})
-                summary = text.get("summary", records.get(doc_id, {}).get("summary", ""))
-                yield doc_id, str(summary), str(text.get("body", ""))
+        wanted = {doc_id: file_of(doc_id, records.get(doc_id)) for doc_id in doc_ids}
+        for doc_id, text in self._bodies.read(wanted):
+            summary = text.get("summary", records.get(doc_id, {}).get("summary", ""))
+            yield doc_id, str(summary), str(text.get("body", ""))
 
     def bodies(self, doc_ids: Iterable[str]) -> Iterator[tuple[str, str]]:
         """(id, body) for each id (see `texts`)."""
         for doc_id, _, body in self.texts(doc_ids):
             yield doc_id, body
-
-    def _shard(self, name: str) -> IdTinyDB:
-        shard = self._shards.get(name)
-        if shard is None:
-            self.bodies_dir.mkdir(exist_ok=True)
-            shard, _ = open_db(self.bodies_dir / f"{name}.json", self.lock)
-            self._shards[name] = shard
-            if len(self._shards) > OPEN_BODY_SHARDS:
-                _, oldest = self._shards.popitem(last=False)
-                oldest.close()
-        else:
-            self._shards.move_to_end(name)
-        return shard
 
     def tag_counts(self, articles: Iterable[Article] | None = None) -> list[TagCount]:
         """Tags with their article counts, most used first, then alphabetical."""
@@ -302,8 +282,8 @@ class Library:
                 updated.extend(changed)
             if not fresh:
                 return added, existing
-            shards = self._assign_shards(fresh, records)
-            self._write_bodies(fresh, shards)
+            shards = self._bodies.assign(fresh, records)
+            self._bodies.write_new({d: _texts(item) for d, item in fresh.items()}, shards)
             catalog = self._catalog.table(ARTICLES)
             catalog.insert_multiple(
                 document(doc_id, self._record(item, known, now, shards[doc_id]))
@@ -341,50 +321,11 @@ class Library:
         for item in changed.values():
             for tag in item.tags:
                 known.setdefault(tag.casefold(), tag)
-        by_shard: dict[str, dict[str, dict[str, Any]]] = {}
-        for doc_id, item in changed.items():
-            fields = {"summary": item.summary, "body": item.body}
-            by_shard.setdefault(self._shard_of(doc_id), {})[doc_id] = fields
-        for name, documents in by_shard.items():
-            self._shard(name).id_table(BODIES).upsert_each(documents)
+        names = {doc_id: file_of(doc_id, records.get(doc_id)) for doc_id in changed}
+        self._bodies.rewrite({d: _texts(item) for d, item in changed.items()}, names)
         rewritten = {}
         for doc_id, item in changed.items():
             record = records[doc_id]
             shard = record.get("shard")
             rewritten[doc_id] = self._record(item, known, record.get("added", ""), shard)
         self._catalog.id_table(ARTICLES).upsert_each(rewritten)
-
-    @staticmethod
-    def _assign_shards(
-        fresh: dict[str, ParsedArticle], records: dict[str, dict[str, Any]]
-    ) -> dict[str, int]:
-        """Put new bodies in the last body file until it holds SHARD_SIZE, then open the next.
-
-        Articles imported together sit together in the list (newest first), so moving through
-        the list reads one file for hundreds of articles; and an import writes a few files, not
-        hundreds.
-        """
-        counts = Counter(
-            r.get("shard") for r in records.values() if isinstance(r.get("shard"), int)
-        )
-        current = max((k for k in counts if isinstance(k, int)), default=0)
-        used = counts.get(current, 0)
-        assigned = {}
-        for doc_id in fresh:
-            if used >= SHARD_SIZE:
-                current, used = current + 1, 0
-            assigned[doc_id] = current
-            used += 1
-        return assigned
-
-    def _write_bodies(self, fresh: dict[str, ParsedArticle], shards: dict[str, int]) -> None:
-        by_shard: dict[int, list[str]] = {}
-        for doc_id in fresh:
-            by_shard.setdefault(shards[doc_id], []).append(doc_id)
-        for number, doc_ids in by_shard.items():
-            table = self._shard(f"{number:05d}").id_table(BODIES)
-            # A body may be there already, left by an import that died before its catalog write.
-            missing = [doc_id for doc_id in doc_ids if not table.contains_id(doc_id)]
-            table.insert_multiple(
-                document(d, {"summary": fresh[d].summary, "body": fresh[d].body}) for d in missing
-            )

@@ -71,3 +71,22 @@ def match_spans(text: str, terms: Iterable[Term]) -> list[tuple[int, int]]:
         else:
             merged.append((start, end))
     return merged
+
+
+LEAD_CHARS = 24
+
+
+def snippet_pieces(snippet: str) -> list[tuple[str, bool]]:
+    """A snippet as (text, is_match) pieces on one line, starting a little before the first
+    match so that the match shows in a narrow list."""
+    pieces: list[tuple[str, bool]] = []
+    for index, part in enumerate(" ".join(snippet.split()).split(SNIPPET_START)):
+        matched, _, rest = part.partition(SNIPPET_END) if index else ("", "", part)
+        if matched:
+            pieces.append((matched, True))
+        if rest:
+            pieces.append((rest, False))
+    if len(pieces) > 1 and not pieces[0][1] and len(pieces[0][0]) > LEAD_CHARS:
+        lead = pieces[0][0][-LEAD_CHARS:]
+        pieces[0] = ("…" + lead[lead.find(" ") + 1 :] if " " in lead else "…" + lead, False)
+    return pieces

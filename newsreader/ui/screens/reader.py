@@ -27,7 +27,7 @@ from newsreader.library.selection import (
 )
 from newsreader.library.subscriptions import Subscriptions
 from newsreader.model import Article, ArticleState, TagCount
-from newsreader.text.highlight import SNIPPET_END, SNIPPET_START, match_spans
+from newsreader.text.highlight import match_spans, snippet_pieces
 from newsreader.text.links import safe_web_link
 from newsreader.ui.widgets.article_list import ArticleList
 from newsreader.ui.widgets.article_view import ArticleView
@@ -37,25 +37,6 @@ SEARCH_LIMIT = 500
 NARROW_WIDTH = 100  # below this, the tag sidebar shows only while it has focus
 DISK_CHECK_SECONDS = 2.0
 _NO_STATE = ArticleState()
-
-
-LEAD_CHARS = 24
-
-
-def snippet_pieces(snippet: str) -> list[tuple[str, bool]]:
-    """A snippet as (text, is_match) pieces on one line, starting a little before the first
-    match so that the match shows in a narrow list."""
-    pieces: list[tuple[str, bool]] = []
-    for index, part in enumerate(" ".join(snippet.split()).split(SNIPPET_START)):
-        matched, _, rest = part.partition(SNIPPET_END) if index else ("", "", part)
-        if matched:
-            pieces.append((matched, True))
-        if rest:
-            pieces.append((rest, False))
-    if len(pieces) > 1 and not pieces[0][1] and len(pieces[0][0]) > LEAD_CHARS:
-        lead = pieces[0][0][-LEAD_CHARS:]
-        pieces[0] = ("…" + lead[lead.find(" ") + 1 :] if " " in lead else "…" + lead, False)
-    return pieces
 
 
 class ReaderScreen(Screen[None]):
