@@ -14,7 +14,6 @@ from newsreader.cli_output import Output
 from newsreader.library import Library
 from newsreader.library.doctor import check_library, restore_backups
 from newsreader.library.importer import import_paths
-from newsreader.library.refresh import refresh_feeds
 from newsreader.library.search import search, sync_index
 from newsreader.library.subscriptions import Subscriptions
 from newsreader.model import Article, ArticleState, ImportReport
@@ -289,6 +288,8 @@ def _refresh(library: Library, args: argparse.Namespace, output: Output) -> int:
     if not Subscriptions(library).all():
         output.message("No subscriptions yet: `newsreader subscribe URL` or import an OPML file.")
         return EXIT_OK
+    from newsreader.library.refresh import refresh_feeds  # loads the feed parsers
+
     with output.progress("Refreshing feeds") as progress:
         outcomes = refresh_feeds(library, progress, timeout=args.timeout)
     for outcome in outcomes:

@@ -19,7 +19,6 @@ from newsreader.text.html_text import html_to_text
 from newsreader.text.sanitize import sanitize_line
 
 SUMMARY_WORDS = 55
-FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom", ".rdf", ".json", ".feed"})
 
 
 class NotAFeed(ValueError):
@@ -31,16 +30,6 @@ class ParsedFeed:
     title: str
     link: str
     entries: list[ParsedArticle]
-
-
-def looks_like_feed(data: bytes) -> bool:
-    """A cheap sniff of the first bytes: an XML feed or a JSON Feed."""
-    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if head.startswith(b"{"):
-        return b"jsonfeed.org" in data[:4096]
-    return head.startswith(b"<") and any(
-        tag in data[:4096].lower() for tag in (b"<rss", b"<feed", b"<rdf:rdf", b"<channel")
-    )
 
 
 def parse_feed(data: bytes, location: str = "") -> ParsedFeed:

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsreader.model import ParsedArticle, Rejection
-from newsreader.sources.feeds import FEED_SUFFIXES, NotAFeed, looks_like_feed, parse_feed
-from newsreader.sources.opml import NotOpml, looks_like_opml, parse_opml
+from newsreader.sources.opml import NotOpml, parse_opml
 from newsreader.sources.seed_text import NotAnArticle, parse_seed_bytes
+from newsreader.sources.sniff import FEED_SUFFIXES, looks_like_feed, looks_like_opml
 from newsreader.sources.tags import TagSplitter
 
 MAX_ARTICLE_BYTES = 5 * 1024 * 1024  # feeds too: 20 MB is the limit only when fetched
@@ -119,9 +119,15 @@ def read_source(path: Path, splitter: TagSplitter | None = None) -> SourceResult
         if path.suffix.lower() == ".opml" or looks_like_opml(data):
             return Subscribe(parse_opml(data))
         if path.suffix.lower() in FEED_SUFFIXES or looks_like_feed(data):
-            return parse_feed(data, str(path)).entries
+            # Imported here: feedparser and BeautifulSoup cost every command 0.1 s to load.
+            from newsreader.sources.feeds import NotAFeed, parse_feed
+
+            try:
+                return parse_feed(data, str(path)).entries
+            except NotAFeed as error:
+                return Rejection(path, str(error))
         return [parse_seed_bytes(data, source=str(path), splitter=splitter)]
-    except (NotAnArticle, NotAFeed, NotOpml) as error:
+    except (NotAnArticle, NotOpml) as error:
         return Rejection(path, str(error))
 
 

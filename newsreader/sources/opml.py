@@ -14,10 +14,6 @@ class NotOpml(ValueError):
     """The data is not an OPML file we can read."""
 
 
-def looks_like_opml(data: bytes) -> bool:
-    return b"<opml" in data[:2048].lower()
-
-
 def parse_opml(data: bytes) -> list[tuple[str, str]]:
     """(feed URL, title) for every outline with an http(s) `xmlUrl`, nested folders included."""
     try:

@@ -15,7 +15,6 @@ from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
 from newsreader.library import Library, LibraryError
-from newsreader.library.refresh import refresh_feeds
 from newsreader.library.search import SearchResults, search
 from newsreader.library.selection import (
     ALL,
@@ -156,6 +155,8 @@ class ReaderScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="refresh")
     def refresh_subscriptions(self) -> None:
         """Fetch every feed in the background; the list's subtitle shows the progress."""
+        from newsreader.library.refresh import refresh_feeds  # the feed parsers load slowly
+
         articles = self.query_one(ArticleList)
 
         def progress(done: int, total: int) -> None:
