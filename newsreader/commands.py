@@ -16,7 +16,7 @@ from newsreader.library.doctor import check_library, restore_backups
 from newsreader.library.importer import import_paths
 from newsreader.library.search import search, sync_index
 from newsreader.library.subscriptions import Subscriptions
-from newsreader.model import Article, ArticleState, ImportReport
+from newsreader.model import Article, ArticleState, ImportReport, count_words
 from newsreader.resources import resource_dir
 from newsreader.sources.opml import write_opml
 from newsreader.text.highlight import plain_snippet, snippet_text
@@ -58,7 +58,7 @@ def article_json(library: Library, article: Article, state: ArticleState) -> dic
         "author": article.author,
         "published": article.published,
         "added": article.added,
-        "words": article.words,
+        "words": count_words(body),
         "tags_raw": article.tags_raw,
     }
 

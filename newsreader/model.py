@@ -9,6 +9,17 @@ from typing import NamedTuple
 WORDS_PER_MINUTE = 230
 
 
+def count_words(body: str) -> int:
+    """Words of a body as the parsers leave it: single spaces, paragraphs split by a blank line."""
+    if not body:
+        return 0
+    return body.count(" ") + body.count("\n\n") + 1
+
+
+def reading_minutes(words: int) -> int:
+    return max(1, round(words / WORDS_PER_MINUTE))
+
+
 @dataclass(frozen=True, slots=True)
 class ParsedArticle:
     """An article as a source produced it, before the library gives it an id and a place."""
@@ -43,11 +54,6 @@ class Article(NamedTuple):
     author: str
     published: str
     added: str
-    words: int
-
-    @property
-    def reading_minutes(self) -> int:
-        return max(1, round(self.words / WORDS_PER_MINUTE))
 
     @property
     def date(self) -> str:

@@ -23,7 +23,7 @@ def test_imports_a_folder_recursively_and_reimport_adds_nothing(
     assert len(report.added) == 2 and not report.rejected
     assert report.skipped == 1  # the photo, passed over quietly inside a folder
     again = import_paths(library, [first.parent])
-    assert again.added == [] and len(again.existing) == 2
+    assert again.added == [] and len(again.existing) == 2 and again.updated == []
     assert len(library) == 2
 
 

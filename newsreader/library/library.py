@@ -53,13 +53,6 @@ def _texts(item: ParsedArticle) -> dict[str, str]:
     return {"summary": item.summary, "body": item.body}
 
 
-def count_words(body: str) -> int:
-    """Words of a body as the parsers leave it: single spaces, paragraphs split by a blank line."""
-    if not body:
-        return 0
-    return body.count(" ") + body.count("\n\n") + 1
-
-
 def _article(doc_id: str, record: dict[str, Any]) -> Article:
     get = record.get
     return Article(
@@ -73,7 +66,6 @@ def _article(doc_id: str, record: dict[str, Any]) -> Article:
         get("author", ""),
         get("published", ""),
         get("added", ""),
-        get("words", 0),
     )
 
 
@@ -269,8 +261,10 @@ class Library:
                 if doc_id in records or doc_id in fresh:
                     existing.append(doc_id)
                     record = records.get(doc_id)
-                    if updated is not None and record and record.get("hash") != content_hash(item):
-                        changed[doc_id] = item
+                    can_change = item.guid or item.link  # a file's id is its content
+                    if updated is not None and record and can_change:
+                        if record.get("hash") != content_hash(item):
+                            changed[doc_id] = item
                     continue
                 fresh[doc_id] = item
                 added.append(doc_id)
@@ -295,18 +289,21 @@ class Library:
     def _record(
         item: ParsedArticle, known: dict[str, str], now: str, shard: int | None
     ) -> dict[str, Any]:
+        # Only what the first screen needs, and no empty fields: 100,000 records are parsed at
+        # every start, and the parse costs by the number of values, not their length.
         record: dict[str, Any] = {
-            "hash": content_hash(item),
             "title": item.title,
             "tags": [known[tag.casefold()] for tag in item.tags],
-            "tags_raw": item.tags_raw,
+            "tags_raw": item.tags_raw if item.tags_raw != ", ".join(item.tags) else "",
             "source": item.source,
             "link": item.link,
             "author": item.author,
             "published": item.published,
             "added": now,
-            "words": count_words(item.body),
+            # Only a feed entry can change under the same id (a file's id is its content).
+            "hash": content_hash(item) if item.guid or item.link else "",
         }
+        record = {key: value for key, value in record.items() if value}
         if shard is not None:  # None: an article from before sequential body files
             record["shard"] = shard
         return record

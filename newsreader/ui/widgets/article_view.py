@@ -20,7 +20,7 @@ from textual.strip import Strip
 from textual.style import Style
 from textual.widget import Widget
 
-from newsreader.model import Article, ArticleState
+from newsreader.model import Article, ArticleState, count_words, reading_minutes
 from newsreader.text.quotes import quote_spans
 from newsreader.text.sanitize import for_display
 
@@ -153,7 +153,8 @@ class ArticleView(ScrollView, can_focus=True):
         if article.tags:
             tags = for_display(" · ".join(article.tags), single_line=True)
             parts.append(Content(tags).stylize(self._style("article-view--tag")))
-        facts = [f"{article.words:,} words", f"{article.reading_minutes} min read"]
+        words = count_words(self.body)
+        facts = [f"{words:,} words", f"{reading_minutes(words)} min read"]
         if article.date:
             facts.insert(0, article.date[:10])
         if self.state.bookmarked:
