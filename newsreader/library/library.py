@@ -227,11 +227,6 @@ class Library:
         self.set_state([doc_id], bookmarked=value)
         return value
 
-    def toggle_read(self, doc_id: str) -> bool:
-        value = not self.state(doc_id).read
-        self.set_state([doc_id], read=value)
-        return value
-
     def add(
         self,
         parsed: Sequence[ParsedArticle],
@@ -261,10 +256,10 @@ class Library:
                 if doc_id in records or doc_id in fresh:
                     existing.append(doc_id)
                     record = records.get(doc_id)
-                    can_change = item.guid or item.link  # a file's id is its content
-                    if updated is not None and record and can_change:
-                        if record.get("hash") != content_hash(item):
-                            changed[doc_id] = item
+                    # Only a feed entry can change under its id; a file's id is its content.
+                    can_change = bool(item.guid or item.link) and updated is not None
+                    if can_change and record and record.get("hash") != content_hash(item):
+                        changed[doc_id] = item
                     continue
                 fresh[doc_id] = item
                 added.append(doc_id)

@@ -58,7 +58,6 @@ class ReaderScreen(Screen[None]):
         super().__init__()
         self.library = library
         self.articles: list[Article] = []
-        self.by_id: dict[str, Article] = {}
         self.states: dict[str, ArticleState] = {}
         self.tag_counts: tuple[TagCount, ...] = ()
         self.selection: Selection = ALL
@@ -127,7 +126,6 @@ class ReaderScreen(Screen[None]):
     ) -> None:
         current = self.query_one(ArticleList).current
         self.articles, self.states, self.tag_counts = articles, states, tags
-        self.by_id = {a.id: a for a in articles}
         self.bookmarked_count, self.unread_count = count_states(articles, states)
         self.loaded = True
         # The library is long-lived: keep the collector from walking 100,000 articles again
