@@ -203,3 +203,10 @@ def test_dates_narrow_searches_and_sort_the_list(library: Library, tmp_path: Pat
         "Ferry timetable"
     ]
     assert search(library, "after:2024-07-01").total == 1  # a date alone filters the library
+
+
+def test_only_web_addresses_are_fetched() -> None:
+    from newsreader.sources.fetch import fetch_feed
+
+    for url in ["file:///etc/passwd", "ftp://example.com/feed", "javascript:alert(1)"]:
+        assert fetch_feed(url).error == "only http and https addresses are fetched"

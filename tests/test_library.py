@@ -151,3 +151,15 @@ def test_atomic_write_keeps_a_backup_and_no_temp_files(tmp_path: Path) -> None:
     assert json.loads(target.read_text()) == {"b": {}}
     assert json.loads((tmp_path / "file.json.bak").read_text()) == {"a": {}}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file.json", "file.json.bak"]
+
+
+def test_library_under_a_file_is_one_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "not-a-folder").write_text("x")
+    with pytest.raises(LibraryError, match="not a folder|a file"):
+        Library(tmp_path / "not-a-folder" / "library.json")
+
+
+def test_library_in_a_missing_folder_is_created(tmp_path: Path) -> None:
+    library = Library(tmp_path / "new" / "deeper" / "library.json")
+    library.add([parsed("First")])
+    assert len(Library(library.path)) == 1

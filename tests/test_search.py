@@ -181,3 +181,14 @@ def test_snippet_pieces_start_near_the_first_match() -> None:
     assert pieces[1] == ("match", True)
     assert pieces[0][0].startswith("…") and len(pieces[0][0]) <= 26
     assert pieces[2] == (" and after more", False)
+
+
+def test_huge_result_sets_are_not_ranked_and_say_so(
+    corpus: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import newsreader.library.search_index as search_index
+
+    monkeypatch.setattr(search_index, "RANK_LIMIT", 1)
+    found = search(corpus, "the", limit=2)
+    assert not found.ranked and len(found.results) == 2
+    assert "too many to rank" in found.message

@@ -43,6 +43,7 @@ def describe_os_error(error: OSError, path: Path) -> str:
         errno.ENOENT: "the folder does not exist",
         errno.EISDIR: "it is a folder, not a file",
         errno.ENOTDIR: "a part of the path is a file, not a folder",
+        errno.EEXIST: "a part of the path is a file, not a folder",
     }
     reason = reasons.get(error.errno or 0, error.strerror or str(error))
     return f"Cannot write the library at {path}: {reason}. Nothing stored before was changed."
