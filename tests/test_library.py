@@ -155,7 +155,7 @@ def test_atomic_write_keeps_a_backup_and_no_temp_files(tmp_path: Path) -> None:
 
 def test_library_under_a_file_is_one_clear_error(tmp_path: Path) -> None:
     (tmp_path / "not-a-folder").write_text("x")
-    with pytest.raises(LibraryError, match="not a folder|a file"):
+    with pytest.raises(LibraryError, match="is a file, not a folder"):
         Library(tmp_path / "not-a-folder" / "library.json")
 
 
