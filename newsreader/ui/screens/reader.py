@@ -117,16 +117,19 @@ class ReaderScreen(Screen[None]):
             return
         finally:
             gc.enable()
+        counts = count_states(articles, states)
+        self.app.call_from_thread(self._loaded, articles, states, counts)
+        # The list is on screen; the sidebar's counts (0.2 s at 100,000) follow.
         tags = tuple(self.library.tag_counts(articles))
-        self.feed_counts = feed_counts(articles)
-        self.app.call_from_thread(self._loaded, articles, states, tags)
+        feeds = feed_counts(articles)
+        self.app.call_from_thread(self._counted, tags, feeds)
 
     def _loaded(
-        self, articles: list[Article], states: dict[str, ArticleState], tags: tuple[TagCount, ...]
+        self, articles: list[Article], states: dict[str, ArticleState], counts: tuple[int, int]
     ) -> None:
         current = self.query_one(ArticleList).current
-        self.articles, self.states, self.tag_counts = articles, states, tags
-        self.bookmarked_count, self.unread_count = count_states(articles, states)
+        self.articles, self.states = articles, states
+        self.bookmarked_count, self.unread_count = counts
         self.loaded = True
         # The library is long-lived: keep the collector from walking 100,000 articles again
         # and again, which showed as 50 ms stalls on a key press.
@@ -136,6 +139,10 @@ class ReaderScreen(Screen[None]):
             self.run_search(self.query_one("#search", Input).value)
         else:
             self._show_selection(keep=current.id if current else None)
+
+    def _counted(self, tags: tuple[TagCount, ...], feeds: tuple[TagCount, ...]) -> None:
+        self.tag_counts, self.feed_counts = tags, feeds
+        self.query_one(TagSidebar).show_counts(self._counts())
 
     def _check_disk(self) -> None:
         if self.loaded and self.library.changed_on_disk():
