@@ -81,6 +81,7 @@ def _write_index(
     """The helper process: write every batch, then commit with the digest, or roll back."""
     exit_when_orphaned(parent)  # SQLite then drops the uncommitted transaction
     index = SearchIndex(path)
+    index.use_bulk_cache()
     try:
         with index.transaction() as writer:
             while True:

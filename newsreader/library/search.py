@@ -67,6 +67,8 @@ def sync_index(library: Library, progress: Progress | None = None, force: bool =
         return False
     indexed = index.indexed_ids()
     missing = [doc_id for doc_id in ids if doc_id not in indexed]
+    if len(missing) > INDEX_BATCH:
+        index.use_bulk_cache()
     removed = indexed.difference(ids)
     if not missing:
         index.write([], removed, digest)
