@@ -32,7 +32,7 @@ from newsreader.ui.widgets.article_list import ArticleList
 from newsreader.ui.widgets.article_view import ArticleView
 from newsreader.ui.widgets.tag_sidebar import TagSidebar
 
-SEARCH_LIMIT = 500
+SEARCH_LIMIT = 200  # the best 200: a person refines the words rather than scroll further
 NARROW_WIDTH = 100  # below this, the tag sidebar shows only while it has focus
 DISK_CHECK_SECONDS = 2.0
 _NO_STATE = ArticleState()
