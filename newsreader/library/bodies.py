@@ -25,6 +25,26 @@ def file_of(doc_id: str, record: Mapping[str, Any] | None) -> str:
     return f"{number:05d}" if isinstance(number, int) else doc_id[:2]
 
 
+class FileAssigner:
+    """Hands out body-file numbers in import order, carrying on from the library's last file."""
+
+    def __init__(self, records: Mapping[str, Mapping[str, Any]]) -> None:
+        numbers = (record.get("shard") for record in records.values())
+        counts = Counter(number for number in numbers if isinstance(number, int))
+        self.current = max(counts, default=0)
+        self.used = counts.get(self.current, 0)
+
+    def next(self) -> int:
+        if self.used >= FILE_SIZE:
+            self.current, self.used = self.current + 1, 0
+        self.used += 1
+        return self.current
+
+    @property
+    def file_full(self) -> bool:
+        return self.used >= FILE_SIZE
+
+
 class BodyFiles:
     """Reads bodies file by file (a few parsed at a time) and writes new ones in import order.
 
@@ -66,18 +86,8 @@ class BodyFiles:
     @staticmethod
     def assign(new_ids: Iterable[str], records: Mapping[str, Mapping[str, Any]]) -> dict[str, int]:
         """Put new bodies in the last file until it holds FILE_SIZE, then start the next."""
-        counts = Counter(
-            r.get("shard") for r in records.values() if isinstance(r.get("shard"), int)
-        )
-        current = max((k for k in counts if isinstance(k, int)), default=0)
-        used = counts.get(current, 0)
-        assigned = {}
-        for doc_id in new_ids:
-            if used >= FILE_SIZE:
-                current, used = current + 1, 0
-            assigned[doc_id] = current
-            used += 1
-        return assigned
+        assigner = FileAssigner(records)
+        return {doc_id: assigner.next() for doc_id in new_ids}
 
     def write_new(self, texts: Texts, numbers: Mapping[str, int]) -> None:
         """Write the bodies of new articles into their assigned files, one write per file."""

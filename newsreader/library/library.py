@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -12,7 +12,7 @@ from typing import Any
 import platformdirs
 from filelock import FileLock
 
-from newsreader.library.bodies import BodyFiles, file_of
+from newsreader.library.bodies import BodyFiles, FileAssigner, file_of
 from newsreader.library.errors import LibraryError, describe_os_error
 from newsreader.library.search_index import SearchIndex
 from newsreader.library.tinydb_files import document, open_db
@@ -154,6 +154,16 @@ class Library:
             summary = text.get("summary", records.get(doc_id, {}).get("summary", ""))
             yield doc_id, str(summary), str(text.get("body", ""))
 
+    def body_assigner(self) -> FileAssigner:
+        """Body-file numbers for articles about to be added (see `write_bodies`)."""
+        return FileAssigner(self._records())
+
+    def write_bodies(self, items: Mapping[str, ParsedArticle], numbers: Mapping[str, int]) -> None:
+        """Write new articles' bodies ahead of `add` (an import frees them as it goes). Until
+        `add` lists them, they are invisible: a crash in between loses nothing listed."""
+        with self._catalog_storage.locked():
+            self._bodies.write_new({d: _texts(item) for d, item in items.items()}, numbers)
+
     def bodies(self, doc_ids: Iterable[str]) -> Iterator[tuple[str, str]]:
         """(id, body) for each id (see `texts`)."""
         for doc_id, _, body in self.texts(doc_ids):
@@ -233,13 +243,15 @@ class Library:
         now: str = "",
         ids: Sequence[str] | None = None,
         updated: list[str] | None = None,
+        written: Mapping[str, int] | None = None,
     ) -> tuple[list[str], list[str]]:
         """Store new articles; return (ids added, ids already there). Re-adding adds nothing.
 
         `ids`, when given, are the items' `article_id`s, already computed by the caller. With
         `updated` (a list to fill), an existing article whose content changed (a feed entry
         edited upstream) is rewritten in place, keeping its id and so its bookmark; its id is
-        appended to `updated` (and also counted in the existing ids).
+        appended to `updated` (and also counted in the existing ids). `written` names new
+        articles whose bodies the caller already wrote (`write_bodies`), and in which file.
         Bodies are written before the catalog: a crash in between leaves bodies nobody lists
         (harmless, reused on the next import), never a listed article without its body.
         """
@@ -271,8 +283,10 @@ class Library:
                 updated.extend(changed)
             if not fresh:
                 return added, existing
-            shards = self._bodies.assign(fresh, records)
-            self._bodies.write_new({d: _texts(item) for d, item in fresh.items()}, shards)
+            written = written or {}
+            unwritten = {d: item for d, item in fresh.items() if d not in written}
+            shards = {**self._bodies.assign(unwritten, records), **written}
+            self._bodies.write_new({d: _texts(item) for d, item in unwritten.items()}, shards)
             catalog = self._catalog.table(ARTICLES)
             catalog.insert_multiple(
                 document(doc_id, self._record(item, known, now, shards[doc_id]))
