@@ -116,9 +116,11 @@ def read_source(path: Path, splitter: TagSplitter | None = None) -> SourceResult
             path, f"larger than {MAX_ARTICLE_BYTES // (1024 * 1024)} MB: not an article"
         )
     try:
-        if path.suffix.lower() == ".opml" or looks_like_opml(data):
+        # Only markup or JSON can be a feed or a list: most files start with a title.
+        markup = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"<", b"{")
+        if path.suffix.lower() == ".opml" or (markup and looks_like_opml(data)):
             return Subscribe(parse_opml(data))
-        if path.suffix.lower() in FEED_SUFFIXES or looks_like_feed(data):
+        if path.suffix.lower() in FEED_SUFFIXES or (markup and looks_like_feed(data)):
             # Imported here: feedparser and BeautifulSoup cost every command 0.1 s to load.
             from newsreader.sources.feeds import NotAFeed, parse_feed
 
