@@ -24,7 +24,10 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     db_help = "the library file (default: $NEWSREADER_DB or the user data folder)"
-    parser = _Parser(prog="newsreader", description="A terminal news reader.")
+    parser = _Parser(
+        prog="newsreader",
+        description="A terminal news reader. Without a command, it opens the reader.",
+    )
     parser.add_argument("--version", action="version", version=f"newsreader {__version__}")
     parser.add_argument("--db", type=Path, help=db_help)
     # `--db` also after the sub-command; SUPPRESS keeps it from hiding one given before.

@@ -80,6 +80,7 @@ def test_an_excerpt_without_its_body_becomes_the_body() -> None:
         (b"+\n\n", "only symbols"),
         (b"Tags:\n\nNATO", "no title"),
         (("x" * 2000).encode(), "no title"),
+        (b"just-a-hostname\n", "only one line"),
     ],
 )
 def test_rejects_what_is_not_an_article(data: bytes, reason: str) -> None:

@@ -57,6 +57,8 @@ def parse_seed_text(
     title = " ".join(lines[0].split())
     if len(title) > MAX_TITLE_CHARS or title.casefold().startswith("tags"):
         raise NotAnArticle("no title: the first line is not a headline")
+    if len(lines) == 1:
+        raise NotAnArticle("only one line of text: a title with no article")
     summary, paragraphs = _take_excerpt(lines[1:])
     body = "\n\n".join(_squeeze(p) for p in paragraphs)
     if not summary:
