@@ -15,12 +15,9 @@ from textual.widgets import Static
 
 def _keys(binding: Binding) -> str:
     names = {
-        "slash": "/",
-        "question_mark": "?",
-        "escape": "esc",
-        "enter": "enter",
-        "space": "space",
-    }
+        "slash": "/", "question_mark": "?", "escape": "esc", "down": "↓", "up": "↑",
+        "pagedown": "PgDn", "pageup": "PgUp", "home": "Home", "end": "End",
+    }  # fmt: skip
     return " ".join(names.get(key, key) for key in binding.key.split(","))
 
 
