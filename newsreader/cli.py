@@ -10,7 +10,7 @@ from pathlib import Path
 
 from newsreader import __version__
 from newsreader.cli_output import Output
-from newsreader.library import Library, LibraryError, default_library_path
+from newsreader.library import LibraryError, default_library_path
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -100,6 +100,3 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         output.error(f"Unexpected error: {type(error).__name__}: {error}")
     return EXIT_FAILED
-
-
-__all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "Library", "build_parser", "main"]

@@ -290,7 +290,10 @@ class ReaderScreen(Screen[None]):
     def action_search(self) -> None:
         box = self.query_one("#search", Input)
         box.display = True
-        self.query_one("#search-status").display = True
+        status = self.query_one("#search-status", Static)
+        status.display = True
+        if not box.value:
+            status.update('Words, "a phrase", -word, OR, tag:NATO, is:unread, after:2024-01-01')
         box.focus()
 
     @on(Input.Changed, "#search")
