@@ -193,18 +193,23 @@ class ArticleList(ScrollView, can_focus=True):
         style = base
         if row == self.cursor:
             style += self._component("article-list--cursor")
-        segments = self._detail(article, style) if second else self._title(article, state, style)
+        if second:
+            segments = self._detail(article, style, width - 3)
+        else:
+            segments = self._title(article, state, style, width - 3)
         return Strip(segments).adjust_cell_length(width, style)
 
-    def _title(self, article: Article, state: ArticleState, style: Style) -> list[Segment]:
+    def _title(
+        self, article: Article, state: ArticleState, style: Style, room: int
+    ) -> list[Segment]:
         mark_style = style + self._component("article-list--mark")
         name = "article-list--read" if state.read else "article-list--unread"
         title_style = style + self._component(name)
         mark = "★ " if state.bookmarked else "  "
-        title = _fit(for_display(article.title, True), self.scrollable_content_region.width - 3)
+        title = _fit(for_display(article.title, True), room)
         return [Segment(" ", style), Segment(mark, mark_style), Segment(title, title_style)]
 
-    def _detail(self, article: Article, style: Style) -> list[Segment]:
+    def _detail(self, article: Article, style: Style, room: int) -> list[Segment]:
         detail_style = style + self._component("article-list--detail")
         pieces = self.details.get(article.id)
         if pieces is None:
@@ -213,11 +218,9 @@ class ArticleList(ScrollView, can_focus=True):
                 parts.append(article.source)  # a feed article: where it comes from
             parts.append(" · ".join(article.tags))
             line = for_display("  ".join(p for p in parts if p), single_line=True)
-            line = _fit(line, self.scrollable_content_region.width - 3)
+            line = _fit(line, room)
             return [Segment("   ", style), Segment(line, detail_style)]
-        match_style = detail_style + self.get_component_rich_style(
-            "article-list--match", partial=True
-        )
+        match_style = detail_style + self._component("article-list--match")
         segments = [Segment("   ", style)]
         segments += [
             Segment(for_display(text, True), match_style if hit else detail_style)

@@ -62,6 +62,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._width = 0
         self._strips: dict[int, Strip] = {}
         self._base: tuple[RichStyle, Style] | None = None
+        self._styles: dict[str, Style] = {}
 
     # -- attributes down -----------------------------------------------------------------
 
@@ -96,7 +97,11 @@ class ArticleView(ScrollView, can_focus=True):
         self._layout()
 
     def _style(self, component: str) -> Style:
-        return Style.from_rich_style(self.get_component_rich_style(component, partial=True))
+        style = self._styles.get(component)
+        if style is None:
+            rich = self.get_component_rich_style(component, partial=True)
+            style = self._styles[component] = Style.from_rich_style(rich)
+        return style
 
     def _layout(self) -> None:
         """Wrap the article into lines at the current width."""
@@ -228,6 +233,8 @@ class ArticleView(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self._styles.clear()
+        self._base = None
         if self._lines:
             self._layout()  # the theme changed: the spans carry the old colours
 
@@ -236,7 +243,7 @@ class ArticleView(ScrollView, can_focus=True):
         strip = self._strips.get(index)
         if strip is None:
             width = self.scrollable_content_region.width
-            base = self.rich_style
+            base = self._base[0] if self._base is not None else self.rich_style
             if index >= len(self._lines):
                 return Strip.blank(width, base)
             segments = self._lines[index].render_segments(self._base_style(base))
