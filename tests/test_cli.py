@@ -106,6 +106,10 @@ def test_corrupt_library_is_one_sentence_and_kept(library_path: Path) -> None:
     assert "Traceback" not in proc.stderr
     assert str(library_path) in proc.stderr and "damaged" in proc.stderr
     assert library_path.read_bytes() == b'{"articles": {"broken"'
+    reader = subprocess.run(
+        [sys.executable, "-m", "newsreader"], capture_output=True, text=True, env=env, check=False
+    )
+    assert reader.returncode == 1 and "damaged" in reader.stderr  # no screen opened
 
 
 def test_doctor_restores_the_last_good_copy(
