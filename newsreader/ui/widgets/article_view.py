@@ -146,6 +146,8 @@ class ArticleView(ScrollView, can_focus=True):
         the scrollbar's numbers are all that need to change: a move in the list then redraws
         two panes instead of the screen.
         """
+        if size == self.virtual_size:
+            return  # an article of the same length: the scrollbar is right as it is
         if self.styles.overflow_y == "scroll" and size.width == self.virtual_size.width:
             self.set_reactive(Widget.virtual_size, size)
             self._scroll_update(size)
