@@ -143,6 +143,7 @@ async def test_search_as_you_type_enter_match_highlight_n_and_escape_twice(
         assert [view.body[s:e] for s, e in view.matches] == ["lighthouse"]
         await pilot.press("n")
         assert view.current_match == 0
+        assert "Match 1 of 1" in str(status.render())
         await pilot.press("N")  # one match: previous wraps round to it
         assert view.current_match == 0
         await pilot.press("escape")  # focus was in the list: this clears the search

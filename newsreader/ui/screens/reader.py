@@ -363,12 +363,21 @@ class ReaderScreen(Screen[None]):
             articles.focus()
 
     def action_next_match(self) -> None:
-        if not self.query_one(ArticleView).next_match(1):
-            self.notify("No search matches in this article.", timeout=2)
+        self._jump_to_match(1)
 
     def action_previous_match(self) -> None:
-        if not self.query_one(ArticleView).next_match(-1):
+        self._jump_to_match(-1)
+
+    def _jump_to_match(self, step: int) -> None:
+        view = self.query_one(ArticleView)
+        if not view.next_match(step):
             self.notify("No search matches in this article.", timeout=2)
+            return
+        status = self.query_one("#search-status", Static)
+        count = len(view.matches)
+        results = self.results.message if self.results is not None else ""
+        # The match first: the line is narrow, and the count of results is known already.
+        status.update(f"Match {view.current_match + 1} of {count} here · {results}")
 
     def action_open_link(self) -> None:
         """Open the article's web link in the browser: http(s) only, never through a shell."""
