@@ -63,9 +63,6 @@ def article_json(library: Library, article: Article, state: ArticleState) -> dic
 def _read(library: Library, args: argparse.Namespace, output: Output) -> int:
     from newsreader.ui.app import run_reader
 
-    # A damaged file is said in one sentence here, not in a screen that cannot show articles.
-    library.states()
-    library.catalog_signature()
     return run_reader(library)
 
 

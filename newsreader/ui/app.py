@@ -58,5 +58,6 @@ class NewsReaderApp(App[None]):
 
 
 def run_reader(library: Library) -> int:
-    NewsReaderApp(library).run()
-    return 0
+    app = NewsReaderApp(library)
+    app.run()
+    return app.return_code or 0

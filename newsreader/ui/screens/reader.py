@@ -6,6 +6,7 @@ import gc
 import webbrowser
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -113,7 +114,11 @@ class ReaderScreen(Screen[None]):
             articles = self.library.articles()
             states = self.library.states()
         except LibraryError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error", timeout=30)
+            if self.loaded:  # a reload: the articles on screen stay, the message says why
+                self.app.call_from_thread(self.notify, str(error), severity="error", timeout=30)
+            else:  # nothing to show: leave, and say why in one sentence on the terminal
+                message = Text("newsreader: ", style="bold red") + Text(str(error))
+                self.app.call_from_thread(self.app.exit, None, 1, message)
             return
         finally:
             gc.enable()
