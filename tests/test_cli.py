@@ -15,7 +15,7 @@ from tests.conftest import Result
 Cli = Callable[..., Result]
 
 
-def test_version(cli: Cli, capsys: object) -> None:
+def test_version() -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "newsreader", "--version"],
         capture_output=True,
