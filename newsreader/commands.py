@@ -21,10 +21,11 @@ from newsreader.text.highlight import plain_snippet, snippet_text
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
-def open_library(path: Path) -> Library:
-    """Open the library; a brand-new one is filled once with the bundled sample articles."""
+def open_library(path: Path, first_time_samples: bool = False) -> Library:
+    """Open the library. With `first_time_samples` (the reader), a library that does not exist
+    yet is filled with the bundled sample articles; commands leave it as it is."""
     library = Library(path)
-    if not library.exists():
+    if first_time_samples and not library.exists():
         import_paths(
             library, [resource_dir("seeds")], source="sample article bundled with newsreader"
         )
@@ -34,8 +35,8 @@ def open_library(path: Path) -> Library:
 def run(args: argparse.Namespace, path: Path, output: Output) -> int:
     if args.command == "doctor":
         return _doctor(path, args.restore, output)
-    library = open_library(path)
     command = args.command or "read"
+    library = open_library(path, first_time_samples=command == "read")
     handler = _COMMANDS[command]
     return handler(library, args, output)
 
@@ -70,6 +71,12 @@ def _import(library: Library, args: argparse.Namespace, output: Output) -> int:
     with output.progress("Importing") as progress:
         report = import_paths(library, args.paths, progress)
     _print_import_report(report, output)
+    if report.index_problem:
+        output.error(
+            f"The articles are stored, but the search index is behind: {report.index_problem} "
+            "The next search brings it up to date."
+        )
+        return EXIT_FAILED
     if not (report.added or report.existing or report.rejected or report.subscribed):
         return EXIT_FAILED
     return EXIT_FAILED if report.rejected else EXIT_OK

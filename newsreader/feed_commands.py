@@ -14,7 +14,7 @@ from newsreader.library import Library
 from newsreader.library.subscriptions import Subscriptions
 from newsreader.sources.opml import write_opml
 
-EXIT_OK, EXIT_FAILED = 0, 1
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 NO_FEEDS = "No subscriptions yet: `newsreader subscribe URL` or import an OPML file."
 
 
@@ -38,8 +38,15 @@ def _subscribe(library: Library, args: argparse.Namespace, output: Output) -> in
 
 def _unsubscribe(library: Library, args: argparse.Namespace, output: Output) -> int:
     subscriptions = Subscriptions(library)
+    if any(not key.strip() for key in args.feeds):
+        output.error("An empty name matches no feed; `newsreader feeds` lists them.")
+        return EXIT_USAGE
     for key in args.feeds:
-        feed = subscriptions.remove(key)
+        try:
+            feed = subscriptions.remove(key)
+        except ValueError as error:
+            output.error(f"Not unsubscribed: {error}.")
+            return EXIT_FAILED
         if feed is None:
             output.error(f"No subscription matches {key!r}; `newsreader feeds` lists them.")
             return EXIT_FAILED

@@ -34,6 +34,9 @@ class ParsedArticle:
     author: str = ""
     published: str = ""
     guid: str = ""  # a feed entry's id: how it is found again when it changes
+    # The feed an entry came from, as the feed names itself (its own id or home link, else
+    # where it was read from), never its title: scopes a guid that is not a URL.
+    feed: str = ""
 
 
 class Article(NamedTuple):
@@ -95,3 +98,4 @@ class ImportReport:
     skipped: int = 0  # files in folders that are not article files (images, notes, ...)
     updated: list[str] = field(default_factory=list)  # feed entries changed upstream
     subscribed: int = 0  # feeds added from OPML files
+    index_problem: str = ""  # why the search index is behind the library, if it is

@@ -77,7 +77,7 @@ def test_import_updates_the_search_index(
 ) -> None:
     write_article("a.txt", "Lighthouse keeper retires", "After forty years the keeper retires.")
     import_paths(library, [Path(library.path).parent.parent / "articles"])
-    assert library.index.is_usable()
+    assert library.index.applied() == library.versions()
     assert [r.article.title for r in search(library, "keeper").results] == [
         "Lighthouse keeper retires"
     ]

@@ -61,7 +61,7 @@ class BodyFiles:
         db = self._open.get(name)
         if db is None:
             self.folder.mkdir(exist_ok=True)
-            db, _ = open_db(self.folder / f"{name}.json", self.lock)
+            db, _ = open_db(self.folder / f"{name}.json", self.lock, backup=True)
             self._open[name] = db
             if len(self._open) > OPEN_FILES:
                 _, oldest = self._open.popitem(last=False)

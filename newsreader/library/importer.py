@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 
-from newsreader.library.index_writer import BackgroundIndexWriter
-from newsreader.library.library import Library, article_id
+from newsreader.library.derived import ArticleContent
+from newsreader.library.errors import LibraryError
+from newsreader.library.index_writer import BUSY_SECONDS, BackgroundIndexWriter
+from newsreader.library.library import Library, article_id, legacy_ids, version_of
 from newsreader.library.search import sync_index
-from newsreader.library.search_index import IndexEntry, digest_of
 from newsreader.library.subscriptions import Subscriptions
 from newsreader.model import ImportReport, ParsedArticle, Rejection
 from newsreader.sources.files import Subscribe, find_article_files, read_sources
@@ -26,21 +27,19 @@ def import_paths(
 ) -> ImportReport:
     """Import every article, feed and OPML file under `paths` into `library`, and index them.
 
-    While files are read, new articles are indexed in a helper process. The index is written
-    only after the library, with the library's digest: a crash in between leaves an index that
-    the next search sees is stale and brings up to date. `source` replaces the file path as
-    the articles' source (the bundled samples' path inside an install says nothing).
+    While files are read, new articles are indexed on a helper thread, in one transaction
+    that commits only after the library is written; then the index is reconciled with the
+    library (see `derived`), which also takes in whatever another process added meanwhile.
+    `source` replaces the file path as the articles' source (the bundled samples' path inside
+    an install says nothing).
     """
     found = find_article_files(paths)
     report = ImportReport(rejected=list(found.rejected), skipped=found.skipped)
     stored = set(library.ids())
-    if not stored and not library.index.is_usable():
-        library.index.create()
-    index_current = library.index.is_usable() and library.index.digest() == digest_of(stored)
     now = datetime.now(UTC).isoformat(timespec="seconds")
     parsed: list[ParsedArticle] = []
     ids: list[str] = []
-    pending: list[IndexEntry] = []
+    pending: list[ArticleContent] = []
     queued: set[str] = set()
     feeds_to_add: list[tuple[str, str]] = []
     # Bodies go to their files as each file fills, and leave memory: 100,000 bodies held to
@@ -49,7 +48,7 @@ def import_paths(
     written: dict[str, int] = {}
     unwritten: dict[str, ParsedArticle] = {}
     total = len(found.files)
-    writer = BackgroundIndexWriter(library.index) if index_current else None
+    writer = _start_writer(library, report)
     with writer or nullcontext():
         results = read_sources(found.files, library.known_tags().values())
         for done, result in enumerate(results, start=1):
@@ -66,7 +65,7 @@ def import_paths(
                     if new:
                         queued.add(doc_id)
                         if writer is not None:
-                            pending.append(_entry(doc_id, item, now))
+                            pending.append(_content(doc_id, item, now))
                             if len(pending) >= INDEX_BATCH:
                                 writer.add(pending)
                                 pending = []
@@ -84,48 +83,41 @@ def import_paths(
         if unwritten:
             library.write_bodies(unwritten, written)
         if parsed:
+            legacy = [legacy_ids(item, ()) for item in parsed]
             report.added, report.existing = library.add(
-                parsed, now, ids, report.updated, written=written
+                parsed, now, ids, report.updated, written=written, legacy=legacy
             )
         if writer is not None:
             writer.add(pending)
-            writer.finish(digest_of(library.ids()))
-    if report.added and (writer is None or writer.problem):
-        sync_index(library)
-    if report.updated:
-        changed = set(report.updated)
-        items = [(i, p) for i, p in zip(ids, parsed, strict=True) if i in changed]
-        reindex(library, items, now, digest_of(library.ids()))
     if feeds_to_add:
         report.subscribed = Subscriptions(library).add_many(feeds_to_add)
+    _reconcile_index(library, report)
     return report
 
 
-def store_articles(library: Library, items: Sequence[ParsedArticle], report: ImportReport) -> None:
-    """Add articles that are already in memory (a refreshed feed), indexing what changed."""
-    now = datetime.now(UTC).isoformat(timespec="seconds")
-    ids = [article_id(item) for item in items]
-    digest_before = digest_of(library.ids())
-    added, existing = library.add(items, now, ids, report.updated)
-    report.added += added
-    report.existing += existing
-    changed = set(added) | set(report.updated)
-    items_changed = [(i, p) for i, p in zip(ids, items, strict=True) if i in changed]
-    reindex(library, items_changed, now, digest_before)
+def _start_writer(library: Library, report: ImportReport) -> BackgroundIndexWriter | None:
+    library.index.busy_seconds = min(library.index.busy_seconds, BUSY_SECONDS)
+    try:
+        library.index.prepare()
+    except LibraryError as error:
+        report.index_problem = str(error)
+        return None
+    library.index.close()  # the writer has its own connection; ours would hold a stale view
+    return BackgroundIndexWriter(library.index)
 
 
-def reindex(
-    library: Library, items: Sequence[tuple[str, ParsedArticle]], now: str, digest_before: str
-) -> None:
-    """Write these new or changed articles into the index if it was current before they were
-    stored (`digest_before`); otherwise bring the whole index up to date."""
-    index = library.index
-    if index.is_usable() and index.digest() == digest_before:
-        entries = {doc_id: _entry(doc_id, item, now) for doc_id, item in items}
-        index.write(entries.values(), [], digest_of(library.ids()))
-    else:
+def _reconcile_index(library: Library, report: ImportReport) -> None:
+    """Bring the index in step (whatever the writer could not do, this does); a problem is
+    told only when the index is still behind afterwards."""
+    try:
         sync_index(library)
+    except LibraryError as error:
+        report.index_problem = str(error)
+    else:
+        report.index_problem = ""
 
 
-def _entry(doc_id: str, item: ParsedArticle, now: str) -> IndexEntry:
-    return IndexEntry(doc_id, item.title, item.summary, item.body, item.tags, item.published or now)
+def _content(doc_id: str, item: ParsedArticle, now: str) -> ArticleContent:
+    date = item.published or now
+    version = version_of(doc_id, item)
+    return ArticleContent(doc_id, version, item.title, item.summary, item.body, item.tags, date)

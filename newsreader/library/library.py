@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -13,6 +14,7 @@ import platformdirs
 from filelock import FileLock
 
 from newsreader.library.bodies import BodyFiles, FileAssigner, file_of
+from newsreader.library.derived import ArticleContent, Signature
 from newsreader.library.errors import LibraryError, describe_os_error
 from newsreader.library.search_index import SearchIndex
 from newsreader.library.tinydb_files import document, open_db
@@ -28,25 +30,42 @@ def default_library_path() -> Path:
 
 
 def article_id(parsed: ParsedArticle) -> str:
-    """A stable id. A feed entry: its guid (scoped to its feed unless the guid is a URL), else
-    its link. A file: its title and body, normalised by the parser (single spaces, paragraphs
-    split by a blank line), so the same article read twice, or with other line endings or
-    encoding, gets the same id.
+    """A stable id. A feed entry: its guid (scoped to its feed, as the feed names itself, unless
+    the guid is a URL), else its link. A file: its title and body, normalised by the parser
+    (single spaces, paragraphs split by a blank line), so the same article read twice, or with
+    other line endings or encoding, gets the same id. Never the feed's title, which can change.
     """
     if parsed.guid:
-        scope = "" if "://" in parsed.guid else parsed.source
-        key = f"guid\n{scope}\n{parsed.guid}"
-    elif parsed.link:
-        key = "link\n" + parsed.link.strip()
-    else:
-        key = parsed.title.casefold() + "\n" + parsed.body
+        scope = "" if "://" in parsed.guid else (parsed.feed or parsed.source)
+        return _hash_id(f"guid\n{scope}\n{parsed.guid}")
+    if parsed.link:
+        return _hash_id("link\n" + parsed.link.strip())
+    return _hash_id(parsed.title.casefold() + "\n" + parsed.body)
+
+
+def legacy_ids(parsed: ParsedArticle, feed_titles: Iterable[str]) -> list[str]:
+    """Ids this entry had before ids stopped depending on the feed's title (its guid was
+    scoped by the title then): an entry stored under one keeps it, and its bookmark."""
+    if not parsed.guid or "://" in parsed.guid:
+        return []
+    titles = dict.fromkeys(title for title in (parsed.source, *feed_titles) if title)
+    return [_hash_id(f"guid\n{title}\n{parsed.guid}") for title in titles]
+
+
+def _hash_id(key: str) -> str:
     return hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
 
 
 def content_hash(parsed: ParsedArticle) -> str:
-    """What an updated feed entry changes: compared to decide whether to rewrite it."""
+    """Every field derived data uses: an updated feed entry is rewritten, and re-derived, when
+    it changes (see `derived`)."""
     key = "\n".join((parsed.title, parsed.summary, parsed.body, *parsed.tags, parsed.published))
     return hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def version_of(doc_id: str, item: ParsedArticle) -> str:
+    """The version `Library.versions` will give this article once stored (see `derived`)."""
+    return content_hash(item) if item.guid or item.link else doc_id
 
 
 def _texts(item: ParsedArticle) -> dict[str, str]:
@@ -93,8 +112,9 @@ class Library:
         self._catalog, self._catalog_storage = open_db(self.path, self.lock, backup=True)
         self._state, self._state_storage = open_db(self.state_path, self.lock, backup=True)
         self._bodies = BodyFiles(self.bodies_dir, self.lock)
-        # The catalog file signature the search index was last brought in line with.
-        self.index_signature: tuple[int, int, int] | None = None
+        # Per derived store, the catalog signature it was last reconciled with in this process:
+        # set after the work, from the signature read with the versions it applied.
+        self.in_step: dict[str, Signature] = {}
 
     # -- reading -------------------------------------------------------------------------
 
@@ -154,6 +174,30 @@ class Library:
             summary = text.get("summary", records.get(doc_id, {}).get("summary", ""))
             yield doc_id, str(summary), str(text.get("body", ""))
 
+    def versions(self) -> dict[str, str]:
+        """Every article's version for derived data (see `derived`): a feed entry's content
+        hash; a file's id, which is already the hash of its content."""
+        return {doc_id: record.get("hash") or doc_id for doc_id, record in self._records().items()}
+
+    def contents(self, doc_ids: Iterable[str]) -> Iterator[ArticleContent]:
+        """What derived stores are given, with each article's version as read now."""
+        records = self._records()
+        for doc_id, summary, body in self.texts(doc_ids):
+            record = records.get(doc_id)
+            if record is None:
+                continue  # removed meanwhile: the next reconcile drops it
+            article = _article(doc_id, record)
+            version = record.get("hash") or doc_id
+            yield ArticleContent(
+                doc_id, version, article.title, summary, body, article.tags, article.date
+            )
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the library's write lock: no other process changes any of its files meanwhile."""
+        with self._catalog_storage.locked():
+            yield
+
     def body_assigner(self) -> FileAssigner:
         """Body-file numbers for articles about to be added (see `write_bodies`)."""
         return FileAssigner(self._records())
@@ -198,15 +242,21 @@ class Library:
             return ArticleState()
         return ArticleState(bool(record.get("bookmarked")), bool(record.get("read")))
 
-    def catalog_signature(self) -> tuple[int, int, int] | None:
+    def catalog_signature(self) -> Signature:
         self._catalog_storage.read()
         return self._catalog_storage.signature
 
+    def mark_seen(self) -> None:
+        """Remember the files as they are on disk now (call before reading them for display):
+        `changed_on_disk` then tells whether another process wrote since."""
+        for storage in (self._catalog_storage, self._state_storage):
+            storage.mark_seen()
+
     def changed_on_disk(self) -> bool:
-        """True when another process has written the articles or the state since we last read."""
+        """True when another process has written the articles or the state since `mark_seen`,
+        whatever was read since (our own writes do not count)."""
         return any(
-            storage.read_signature_changed()
-            for storage in (self._catalog_storage, self._state_storage)
+            storage.changed_since_seen() for storage in (self._catalog_storage, self._state_storage)
         )
 
     # -- writing -------------------------------------------------------------------------
@@ -216,21 +266,15 @@ class Library:
     ) -> None:
         """Set the bookmark and/or read mark of articles; written to disk before returning."""
         now = datetime.now(UTC).isoformat(timespec="seconds")
+        changes: dict[str, Any] = {"changed": now}
+        if bookmarked is not None:
+            changes["bookmarked"] = bookmarked
+        if read is not None:
+            changes["read"] = read
+        # One fsync'd write, whether the articles had a state before or not.
         table = self._state.id_table(STATE)
         with self._state_storage.locked():
-            current = (self._state_storage.read() or {}).get(STATE, {})
-            changes: dict[str, Any] = {"changed": now}
-            if bookmarked is not None:
-                changes["bookmarked"] = bookmarked
-            if read is not None:
-                changes["read"] = read
-            # One write per call: update the known records, insert the rest.
-            present = [doc_id for doc_id in doc_ids if doc_id in current]
-            missing = [doc_id for doc_id in dict.fromkeys(doc_ids) if doc_id not in current]
-            if present:
-                table.update_ids(changes, present)
-            if missing:
-                table.insert_multiple(document(doc_id, dict(changes)) for doc_id in missing)
+            table.upsert_each({doc_id: changes for doc_id in doc_ids})
 
     def toggle_bookmark(self, doc_id: str) -> bool:
         value = not self.state(doc_id).bookmarked
@@ -244,6 +288,7 @@ class Library:
         ids: Sequence[str] | None = None,
         updated: list[str] | None = None,
         written: Mapping[str, int] | None = None,
+        legacy: Sequence[Sequence[str]] | None = None,
     ) -> tuple[list[str], list[str]]:
         """Store new articles; return (ids added, ids already there). Re-adding adds nothing.
 
@@ -252,6 +297,8 @@ class Library:
         edited upstream) is rewritten in place, keeping its id and so its bookmark; its id is
         appended to `updated` (and also counted in the existing ids). `written` names new
         articles whose bodies the caller already wrote (`write_bodies`), and in which file.
+        `legacy`, parallel to `parsed`, lists ids an item may be stored under from before ids
+        stopped depending on the feed's title: such an item keeps its old id (and bookmark).
         Bodies are written before the catalog: a crash in between leaves bodies nobody lists
         (harmless, reused on the next import), never a listed article without its body.
         """
@@ -265,6 +312,8 @@ class Library:
             changed: dict[str, ParsedArticle] = {}
             for index, item in enumerate(parsed):
                 doc_id = ids[index] if ids is not None else article_id(item)
+                if legacy is not None and doc_id not in records:
+                    doc_id = next((old for old in legacy[index] if old in records), doc_id)
                 if doc_id in records or doc_id in fresh:
                     existing.append(doc_id)
                     record = records.get(doc_id)

@@ -1,17 +1,20 @@
-"""Refreshes subscribed feeds: fetched side by side, stored one after another."""
+"""Refreshes subscribed feeds: fetched side by side, stored together in one catalog write."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
-from newsreader.library.importer import store_articles
-from newsreader.library.library import Library
+from newsreader.library.errors import LibraryError
+from newsreader.library.library import Library, article_id, legacy_ids
+from newsreader.library.search import sync_index
 from newsreader.library.subscriptions import Feed, Subscriptions, now_text
-from newsreader.model import ImportReport
-from newsreader.sources.feeds import NotAFeed, parse_feed
+from newsreader.model import ParsedArticle
+from newsreader.sources.feeds import NotAFeed, ParsedFeed, parse_feed
 from newsreader.sources.fetch import Fetched, fetch_feed
 
 Progress = Callable[[int, int], None]
@@ -33,46 +36,83 @@ def refresh_feeds(
     timeout: float = 15.0,
     only: list[Feed] | None = None,
 ) -> list[FeedOutcome]:
-    """Fetch every subscription concurrently; a failing feed is reported, the others go on."""
+    """Fetch every subscription concurrently; a failing feed is reported, the others go on.
+    What they bring is stored in one write, then the index is reconciled."""
     subscriptions = Subscriptions(library)
     feeds = only if only is not None else subscriptions.all()
     outcomes: list[FeedOutcome] = []
+    fetched_feeds: list[tuple[Feed, Fetched, ParsedFeed]] = []
     with ThreadPoolExecutor(max_workers=FETCH_WORKERS) as pool:
         futures = {
             pool.submit(fetch_feed, feed.url, feed.etag, feed.modified, timeout): feed
             for feed in feeds
         }
         for done, future in enumerate(as_completed(futures), start=1):
-            # Storing happens here, on one thread: the library has one writer at a time anyway.
-            outcomes.append(_store(library, futures[future], future.result()))
+            feed = futures[future]
+            outcome, parsed = _parse(feed, future.result())
+            if parsed is None:
+                outcomes.append(outcome)
+            else:
+                fetched_feeds.append((feed, future.result(), parsed))
             if progress is not None:
                 progress(done, len(feeds))
+    outcomes += _store(library, fetched_feeds)
     subscriptions.record([outcome.feed for outcome in outcomes])
+    if any(outcome.added or outcome.updated for outcome in outcomes):
+        # The articles are stored; a busy index catches up with the next search.
+        with contextlib.suppress(LibraryError):
+            sync_index(library)
     return sorted(outcomes, key=lambda o: (o.feed.title or o.feed.url).casefold())
 
 
-def _store(library: Library, feed: Feed, fetched: Fetched) -> FeedOutcome:
+def _parse(feed: Feed, fetched: Fetched) -> tuple[FeedOutcome, ParsedFeed | None]:
     checked = now_text()
     if fetched.error:
         failed = dataclasses.replace(feed, checked=checked, error=fetched.error, added=0)
-        return FeedOutcome(failed, error=fetched.error)
+        return FeedOutcome(failed, error=fetched.error), None
     if fetched.not_modified or fetched.data is None:
         same = dataclasses.replace(feed, checked=checked, error="", added=0)
-        return FeedOutcome(same, not_modified=True)
+        return FeedOutcome(same, not_modified=True), None
     try:
-        parsed = parse_feed(fetched.data, feed.url)
-    except NotAFeed as error:
-        failed = dataclasses.replace(feed, checked=checked, error=str(error), added=0)
-        return FeedOutcome(failed, error=str(error))
-    report = ImportReport()
-    store_articles(library, parsed.entries, report)
-    fresh = dataclasses.replace(
-        feed,
-        title=feed.title or parsed.title,
-        etag=fetched.etag,
-        modified=fetched.modified,
-        checked=checked,
-        error="",
-        added=len(report.added),
-    )
-    return FeedOutcome(fresh, added=len(report.added), updated=len(report.updated))
+        return FeedOutcome(feed), parse_feed(fetched.data, feed.url)
+    except (NotAFeed, RecursionError, ValueError) as error:
+        reason = str(error) if isinstance(error, NotAFeed) else f"cannot be read ({error})"
+        failed = dataclasses.replace(feed, checked=checked, error=reason, added=0)
+        return FeedOutcome(failed, error=reason), None
+
+
+def _store(library: Library, fetched: list[tuple[Feed, Fetched, ParsedFeed]]) -> list[FeedOutcome]:
+    """Every feed's entries in one catalog write; each feed is told what it brought."""
+    items: list[ParsedArticle] = []
+    owners: list[int] = []
+    legacy: list[list[str]] = []
+    for number, (feed, _, parsed) in enumerate(fetched):
+        for entry in parsed.entries:
+            items.append(entry)
+            owners.append(number)
+            legacy.append(legacy_ids(entry, [feed.title]))
+    updated: list[str] = []
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    ids = [article_id(item) for item in items]
+    added, _ = library.add(items, now, ids, updated, legacy=legacy) if items else ([], [])
+    added_ids, updated_ids = set(added), set(updated)
+    added_count = [0] * len(fetched)
+    updated_count = [0] * len(fetched)
+    for doc_id, legacy_id, owner in zip(ids, legacy, owners, strict=True):
+        stored_as = {doc_id, *legacy_id}
+        added_count[owner] += bool(stored_as & added_ids)
+        updated_count[owner] += bool(stored_as & updated_ids)
+    outcomes = []
+    checked = now_text()
+    for number, (feed, response, parsed) in enumerate(fetched):
+        fresh = dataclasses.replace(
+            feed,
+            title=feed.title or parsed.title,
+            etag=response.etag,
+            modified=response.modified,
+            checked=checked,
+            error="",
+            added=added_count[number],
+        )
+        outcomes.append(FeedOutcome(fresh, added_count[number], updated_count[number]))
+    return outcomes

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from newsreader.library.derived import reconcile
 from newsreader.library.library import Library
-from newsreader.library.search_index import HitPage, IndexEntry, digest_of
+from newsreader.library.search_index import HitPage, IndexBusy
 from newsreader.model import Article
 from newsreader.text.query import Query, parse_query
 
 Progress = Callable[[int, int], None]
-INDEX_BATCH = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,53 +49,23 @@ class SearchResults:
 
 
 def sync_index(library: Library, progress: Progress | None = None, force: bool = False) -> bool:
-    """Bring the index in line with the library; True when it had to change anything.
+    """Bring the index in step with the library (see `derived`); True when it changed anything.
 
-    A missing, corrupt or outdated index is rebuilt; a stale one gets the difference. Cheap when
-    nothing changed since the last call in this process (one stat).
+    `force` empties it first (in a transaction: other processes keep their file). Cheap when
+    the catalog is as this process last reconciled it (one stat).
     """
     index = library.index
     signature = library.catalog_signature()
-    if not force and signature is not None and signature == library.index_signature:
+    if not force and signature is not None and library.in_step.get(index.name) == signature:
         return False
-    library.index_signature = signature
-    ids = library.ids()
-    digest = digest_of(ids)
-    if force or not index.is_usable():
-        index.create()
-    elif index.digest() == digest:
-        return False
-    indexed = index.indexed_ids()
-    missing = [doc_id for doc_id in ids if doc_id not in indexed]
-    if len(missing) > INDEX_BATCH:
+    if force:
+        index.rebuild()
         index.use_bulk_cache()
-    removed = indexed.difference(ids)
-    if not missing:
-        index.write([], removed, digest)
-        return True
-    for start in range(0, len(missing), INDEX_BATCH):
-        batch = missing[start : start + INDEX_BATCH]
-        done = start + len(batch)
-        # The digest is recorded with the last batch only: an interrupted rebuild stays stale.
-        index.write(
-            index_entries(library, batch),
-            removed if start == 0 else [],
-            digest if done == len(missing) else "partial",
-        )
-        if progress is not None:
-            progress(done, len(missing))
-    return True
-
-
-def index_entries(library: Library, doc_ids: Iterable[str]) -> list[IndexEntry]:
-    entries = []
-    for doc_id, summary, body in library.texts(doc_ids):
-        article = library.article(doc_id)
-        if article is not None:
-            entries.append(
-                IndexEntry(doc_id, article.title, summary, body, article.tags, article.date)
-            )
-    return entries
+    else:
+        index.prepare()
+    done, in_step_with = reconcile(library, index, progress)
+    library.in_step[index.name] = in_step_with
+    return force or bool(done)
 
 
 def search(
@@ -131,7 +101,10 @@ def search(
             excluding = read
     if not query.has_text and not query.tags:
         return _filter_catalog(library, query, found, only, excluding, limit)
-    sync_index(library)
+    try:
+        sync_index(library)
+    except IndexBusy:  # search what is indexed; the newest articles come with the next search
+        query.notes.append("(the index is busy: the newest articles may be missing)")
     wanted_tags = {t.casefold() for t in query.tags}
     page: HitPage = library.index.search(query, limit, only, excluding)
     for hit in page.hits:

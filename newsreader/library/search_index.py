@@ -11,26 +11,31 @@ from pathlib import Path
 
 import orjson
 
+from newsreader.library.derived import ArticleContent
+from newsreader.library.errors import LibraryCorrupt, LibraryError
 from newsreader.text.highlight import SNIPPET_END, SNIPPET_START
 from newsreader.text.query import Query
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 # Column weights for bm25: a title match counts most, then tags, summary, body.
 RANK = "bm25(10.0, 3.0, 1.0, 5.0)"
 # Above this many estimated matches, ranking every match would make a keystroke slow (bm25 is
 # computed for each match before sorting): such a query returns the first matches unranked.
 RANK_LIMIT = 10_000
 BULK_CACHE_KIB = 128 * 1024
-
-
-@dataclass(frozen=True, slots=True)
-class IndexEntry:
-    id: str
-    title: str
-    summary: str
-    body: str
-    tags: tuple[str, ...]
-    date: str
+BUSY_SECONDS = 10.0
+_BUSY_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
+_DAMAGE_CODES = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
+_SCHEMA = f"""
+    CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
+    CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
+        title, summary, body, tags, date UNINDEXED,
+        tokenize = "unicode61 remove_diacritics 2");
+    CREATE VIRTUAL TABLE IF NOT EXISTS fts_vocab USING fts5vocab(fts, 'row');
+    CREATE TABLE IF NOT EXISTS applied(id TEXT PRIMARY KEY, version TEXT NOT NULL) WITHOUT ROWID;
+    INSERT INTO fts(fts, rank) VALUES('rank', '{RANK}');
+    INSERT OR REPLACE INTO meta VALUES ('schema', '{SCHEMA_VERSION}');
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +53,33 @@ class HitPage:
     ranked: bool
 
 
+class IndexBusy(LibraryError):
+    """Another process holds the search index's lock for longer than we wait."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"The search index {path.name} is busy: another newsreader is writing it; "
+            "try again in a moment."
+        )
+
+
+class IndexUnavailable(LibraryError):
+    """SQLite cannot use the index for a reason that is neither busy nor damage."""
+
+
+def _code(error: sqlite3.Error) -> int:
+    return int(getattr(error, "sqlite_errorcode", 0) or 0) & 0xFF
+
+
+def is_busy(error: sqlite3.Error) -> bool:
+    """SQLITE_BUSY or SQLITE_LOCKED: wait or retry, never a reason to delete anything."""
+    return _code(error) in _BUSY_CODES or "locked" in str(error) or "busy" in str(error)
+
+
+def is_damaged(error: sqlite3.Error) -> bool:
+    return _code(error) in _DAMAGE_CODES
+
+
 def rowid_of(doc_id: str) -> int:
     """Article ids are 64-bit hex hashes: the index's rowid is the same number, signed."""
     value = int(doc_id, 16)
@@ -58,50 +90,48 @@ def id_of(rowid: int) -> str:
     return f"{rowid & ((1 << 64) - 1):016x}"
 
 
-def digest_of(doc_ids: Iterable[str]) -> str:
-    """An order-free fingerprint of a set of ids, to tell whether the index matches the library."""
-    value = 0
-    count = 0
-    for doc_id in doc_ids:
-        value ^= int(doc_id, 16)
-        count += 1
-    return f"{count}:{value:016x}"
-
-
-def _extra_summary(entry: IndexEntry) -> str:
+def _extra_summary(entry: ArticleContent) -> str:
     """The summary, unless the body begins with it anyway (a WordPress excerpt usually does)."""
     summary = entry.summary.removesuffix("…").rstrip()
     return "" if entry.body.startswith(summary) else entry.summary
 
 
 class IndexTransaction:
-    """The writes possible inside `SearchIndex.transaction()`."""
+    """The writes possible inside `SearchIndex.transaction()`: a `StoreWriter`."""
 
     def __init__(self, db: sqlite3.Connection) -> None:
         self._db = db
 
-    def add(self, entries: Iterable[IndexEntry]) -> None:
+    def apply(self, contents: Iterable[ArticleContent]) -> None:
+        batch = list(contents)
         self._db.executemany(
             "INSERT OR REPLACE INTO fts(rowid, title, summary, body, tags, date)"
             " VALUES (?, ?, ?, ?, ?, ?)",
             (
                 (rowid_of(e.id), e.title, _extra_summary(e), e.body, " ; ".join(e.tags), e.date)
-                for e in entries
+                for e in batch
             ),
         )
+        self._db.executemany(
+            "INSERT OR REPLACE INTO applied(id, version) VALUES (?, ?)",
+            ((e.id, e.version) for e in batch),
+        )
 
-    def remove(self, doc_ids: Iterable[str]) -> None:
-        self._db.executemany("DELETE FROM fts WHERE rowid = ?", ((rowid_of(d),) for d in doc_ids))
-
-    def set_digest(self, digest: str) -> None:
-        self._db.execute("UPDATE meta SET value = ? WHERE key = 'digest'", (digest,))
+    def drop(self, doc_ids: Iterable[str]) -> None:
+        ids = list(doc_ids)
+        self._db.executemany("DELETE FROM fts WHERE rowid = ?", ((rowid_of(d),) for d in ids))
+        self._db.executemany("DELETE FROM applied WHERE id = ?", ((d,) for d in ids))
 
 
 class SearchIndex:
-    """One FTS5 table over title, summary, body and tags; rowid = article id."""
+    """One FTS5 table over title, summary, body and tags (rowid = article id), and the
+    `(id, version)` pairs it holds: a derived store (see `derived`)."""
 
-    def __init__(self, path: Path) -> None:
+    name = "search index"
+
+    def __init__(self, path: Path, busy_seconds: float = BUSY_SECONDS) -> None:
         self.path = path
+        self.busy_seconds = busy_seconds
         self._lock = threading.RLock()
         self._db: sqlite3.Connection | None = None
 
@@ -109,40 +139,106 @@ class SearchIndex:
 
     def _connect(self) -> sqlite3.Connection:
         if self._db is None:
-            db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-            db.execute("PRAGMA busy_timeout = 10000")
-            db.execute("PRAGMA journal_mode = WAL")
-            db.execute("PRAGMA synchronous = NORMAL")
+            db = sqlite3.connect(
+                self.path, timeout=self.busy_seconds, check_same_thread=False, isolation_level=None
+            )
+            try:
+                db.execute("PRAGMA journal_mode = WAL")
+                db.execute("PRAGMA synchronous = NORMAL")
+            except BaseException:
+                db.close()
+                raise
             self._db = db
         return self._db
+
+    @contextlib.contextmanager
+    def _errors(self) -> Iterator[None]:
+        """SQLite errors as one sentence: busy is said as busy, never taken for damage."""
+        try:
+            yield
+        except sqlite3.Error as error:
+            if is_busy(error):
+                raise IndexBusy(self.path) from None
+            if is_damaged(error):
+                raise LibraryCorrupt(self.path, str(error)) from None
+            raise IndexUnavailable(
+                f"The search index {self.path} cannot be used: {error}."
+            ) from None
 
     def use_bulk_cache(self) -> None:
         """A large page cache for building the index (an import, a rebuild): FTS5 merges its
         segments in it, 20-30% faster at 100k articles. Not for the reader, which would keep
         the memory."""
-        with self._lock:
+        with self._lock, self._errors():
             self._connect().execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
 
-    def is_usable(self) -> bool:
-        """True when the file is an index of the current schema that SQLite can read."""
-        if not self.path.exists():
-            return False
+    def prepare(self) -> None:
+        """Make the file an index of the current schema. A missing one is created, an outdated
+        one rebuilt inside a transaction (the file stays: other processes may have it open);
+        only a file SQLite says is not a database, or damaged, is replaced. Raises `IndexBusy`
+        when another process holds it too long."""
         try:
             with self._lock:
-                row = (
-                    self._connect()
-                    .execute("SELECT value FROM meta WHERE key = 'schema'")
-                    .fetchone()
-                )
-                self._connect().execute("SELECT count(*) FROM fts WHERE fts MATCH 'x'").fetchone()
-        except sqlite3.DatabaseError:
-            return False
-        return row is not None and row[0] == SCHEMA_VERSION
+                if self._schema() == SCHEMA_VERSION:
+                    return
+        except sqlite3.Error as error:
+            if is_busy(error):
+                raise IndexBusy(self.path) from None
+            if not is_damaged(error):
+                raise IndexUnavailable(
+                    f"The search index {self.path} cannot be used: {error}."
+                ) from None
+            self._replace_damaged()
+        self.rebuild()
 
-    def digest(self) -> str:
-        with self._lock:
-            row = self._connect().execute("SELECT value FROM meta WHERE key = 'digest'").fetchone()
+    def _schema(self) -> str:
+        if not self.path.exists():
+            return ""
+        db = self._connect()
+        if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone():
+            return ""
+        row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
         return str(row[0]) if row else ""
+
+    def _replace_damaged(self) -> None:
+        self.close()
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                Path(str(self.path) + suffix).unlink()
+
+    def rebuild(self) -> None:
+        """Empty the index to the current schema in one transaction: the next reconcile fills
+        it. Readers in other processes see the old index until it commits, never no file."""
+        with self._lock, self._errors():
+            db = self._connect()
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                for table in ("fts_vocab", "fts", "applied", "meta"):
+                    db.execute(f"DROP TABLE IF EXISTS {table}")
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
+    def check(self) -> str:
+        """'' when SQLite and FTS5 find the index sound, else what they found (for doctor)."""
+        try:
+            with self._lock:
+                db = self._connect()
+                row = db.execute("PRAGMA integrity_check").fetchone()
+                if row is None or row[0] != "ok":
+                    return str(row[0] if row else "no answer")
+                if self._schema() != SCHEMA_VERSION:
+                    return ""  # an older index is not damaged: the next search rebuilds it
+                db.execute("INSERT INTO fts(fts, rank) VALUES('integrity-check', 1)")
+        except sqlite3.Error as error:
+            if is_busy(error):
+                raise IndexBusy(self.path) from None
+            return str(error)
+        return ""
 
     def close(self) -> None:
         with self._lock:
@@ -150,42 +246,16 @@ class SearchIndex:
                 self._db.close()
                 self._db = None
 
-    def remove(self) -> None:
-        """Delete the index files (the library is the truth; the index can always be rebuilt)."""
-        self.close()
-        for suffix in ("", "-wal", "-shm"):
-            with contextlib.suppress(FileNotFoundError):
-                Path(str(self.path) + suffix).unlink()
-
     # -- writing ---------------------------------------------------------------------------
 
-    def create(self) -> None:
-        self.remove()
-        with self._lock:
-            db = self._connect()
-            db.executescript(
-                f"""
-                CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
-                CREATE VIRTUAL TABLE fts USING fts5(
-                    title, summary, body, tags, date UNINDEXED,
-                    tokenize = "unicode61 remove_diacritics 2");
-                CREATE VIRTUAL TABLE fts_vocab USING fts5vocab(fts, 'row');
-                INSERT INTO fts(fts, rank) VALUES('rank', '{RANK}');
-                INSERT INTO meta VALUES ('schema', '{SCHEMA_VERSION}'), ('digest', '0:0');
-                """
-            )
-
-    def write(self, entries: Iterable[IndexEntry], removed: Iterable[str], digest: str) -> None:
-        """Add or replace `entries`, drop `removed`, record the library digest: one transaction."""
-        with self.transaction() as writer:
-            writer.remove(removed)
-            writer.add(entries)
-            writer.set_digest(digest)
+    def applied(self) -> dict[str, str]:
+        with self._lock, self._errors():
+            return dict(self._connect().execute("SELECT id, version FROM applied").fetchall())
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[IndexTransaction]:
         """A write transaction: committed when the block ends, rolled back if it raises."""
-        with self._lock:
+        with self._lock, self._errors():
             db = self._connect()
             db.execute("BEGIN IMMEDIATE")
             try:
@@ -196,7 +266,7 @@ class SearchIndex:
                 raise
 
     def indexed_ids(self) -> set[str]:
-        with self._lock:
+        with self._lock, self._errors():
             return {id_of(r) for (r,) in self._connect().execute("SELECT rowid FROM fts")}
 
     # -- searching -------------------------------------------------------------------------
@@ -204,7 +274,7 @@ class SearchIndex:
     def estimate(self, query: Query) -> int:
         """An upper bound on matches, from the rarest required word's document count."""
         counts: list[int] = []
-        with self._lock:
+        with self._lock, self._errors():
             db = self._connect()
             for group in query.groups:
                 group_count = 0
@@ -256,7 +326,7 @@ class SearchIndex:
         condition = " AND ".join(where)
         # From the body (column 2): a snippet of the tags column would just list the tags.
         snippet = f"snippet(fts, 2, '{SNIPPET_START}', '{SNIPPET_END}', '…', 16)"
-        with self._lock:
+        with self._lock, self._errors():
             db = self._connect()
             estimate = self.estimate(query) if query.groups else 0
             ranked = estimate <= RANK_LIMIT

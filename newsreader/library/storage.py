@@ -86,6 +86,8 @@ class AtomicJSONStorage(Storage):
         self.backup = backup
         self._data: Tables | None = None
         self._signature: tuple[int, int, int] | None = None
+        # The file as it was when the caller last looked at it for display (see `mark_seen`).
+        self._seen: tuple[int, int, int] | None = None
 
     def _stat_signature(self) -> tuple[int, int, int] | None:
         try:
@@ -102,9 +104,14 @@ class AtomicJSONStorage(Storage):
     def signature(self) -> tuple[int, int, int] | None:
         return self._signature
 
-    def read_signature_changed(self) -> bool:
-        """True when the file on disk is no longer the one whose data we hold."""
-        return self._data is not None and self._stat_signature() != self._signature
+    def mark_seen(self) -> None:
+        """Remember the file as it is on disk now; `changed_since_seen` compares with it."""
+        self._seen = self._stat_signature()
+
+    def changed_since_seen(self) -> bool:
+        """True when another process replaced the file since `mark_seen` (reads since then do
+        not matter; our own writes move the mark along when nobody else wrote before them)."""
+        return self._stat_signature() != self._seen
 
     def read(self) -> Tables | None:
         signature = self._stat_signature()
@@ -130,7 +137,9 @@ class AtomicJSONStorage(Storage):
     def write(self, data: Tables) -> None:
         try:
             with self.locked():
+                before = self._stat_signature()
                 write_atomically(self.path, orjson.dumps(data), backup=self.backup)
+                after = self._stat_signature()
         except BaseException as error:
             # TinyDB changed our cached tables in place before calling write: forget them so the
             # next read shows what is really on disk.
@@ -139,7 +148,9 @@ class AtomicJSONStorage(Storage):
                 raise LibraryError(describe_os_error(error, self.path)) from None
             raise
         self._data = data
-        self._signature = self._stat_signature()
+        self._signature = after
+        if before == self._seen:
+            self._seen = after
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:

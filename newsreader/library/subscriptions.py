@@ -49,55 +49,65 @@ class Subscriptions:
         return sorted(feeds, key=lambda f: (f.title or f.url).casefold())
 
     def find(self, key: str) -> Feed | None:
-        """A feed by URL, id (prefix) or title (any case)."""
-        for feed in self.all():
-            if (
-                key in (feed.url, feed.id)
-                or feed.id.startswith(key)
-                or feed.title.casefold() == key.casefold()
-            ):
-                return feed
-        return None
+        """The feed `key` names: its URL, id or title (any case) exactly, else the one feed
+        whose id starts with it. Raises `ValueError` for an empty or ambiguous key."""
+        key = key.strip()
+        if not key:
+            raise ValueError("an empty name matches no feed")
+        feeds = self.all()
+        folded = key.casefold()
+        exact = [f for f in feeds if key in (f.url, f.id) or f.title.casefold() == folded]
+        if not exact:
+            exact = [f for f in feeds if f.id.startswith(key)]
+        if len(exact) > 1:
+            names = ", ".join(f"{f.id} ({f.title or f.url})" for f in exact)
+            raise ValueError(f"{key!r} matches {len(exact)} feeds: {names}; give the id or URL")
+        return exact[0] if exact else None
 
     def add(self, url: str, title: str = "") -> tuple[Feed, bool]:
         """Subscribe to `url` (http/https only); returns the feed and whether it is new."""
         checked = safe_web_link(url)
         if checked is None:
             raise ValueError(f"{url!r} is not an http or https address")
-        existing = self.find(checked)
-        if existing is not None:
-            return existing, False
-        feed = Feed(id=_feed_id(checked), url=checked, title=title)
-        with self._storage.locked():
+        with self._storage.locked():  # checked and written with no other writer in between
+            existing = next((f for f in self.all() if f.url == checked), None)
+            if existing is not None:
+                return existing, False
+            feed = Feed(id=_feed_id(checked), url=checked, title=title)
             self._db.id_table(FEEDS).insert_multiple([document(feed.id, _fields(feed))])
         return feed, True
 
     def add_many(self, feeds: list[tuple[str, str]]) -> int:
         """Subscribe to several (URL, title) pairs in one write; returns how many were new."""
-        known = {feed.url for feed in self.all()}
-        new = {}
-        for url, title in feeds:
-            checked = safe_web_link(url)
-            if checked and checked not in known:
-                known.add(checked)
-                feed = Feed(id=_feed_id(checked), url=checked, title=title)
-                new[feed.id] = _fields(feed)
-        if new:
-            with self._storage.locked():
+        with self._storage.locked():
+            known = {feed.url for feed in self.all()}
+            new = {}
+            for url, title in feeds:
+                checked = safe_web_link(url)
+                if checked and checked not in known:
+                    known.add(checked)
+                    feed = Feed(id=_feed_id(checked), url=checked, title=title)
+                    new[feed.id] = _fields(feed)
+            if new:
                 self._db.id_table(FEEDS).upsert_each(new)
         return len(new)
 
     def remove(self, key: str) -> Feed | None:
-        feed = self.find(key)
-        if feed is not None:
-            with self._storage.locked():
+        """Unsubscribe the feed `key` names exactly or uniquely (see `find`)."""
+        with self._storage.locked():
+            feed = self.find(key)
+            if feed is not None:
                 self._db.id_table(FEEDS).remove(doc_ids=[feed.id])  # type: ignore[list-item]
         return feed
 
     def record(self, feeds: list[Feed]) -> None:
-        """Store what a refresh learned about each feed, in one write."""
+        """Store what a refresh learned about each feed, in one write. A feed unsubscribed
+        while the refresh ran stays unsubscribed."""
         with self._storage.locked():
-            self._db.id_table(FEEDS).upsert_each({feed.id: _fields(feed) for feed in feeds})
+            present = (self._storage.read() or {}).get(FEEDS, {})
+            learned = {feed.id: _fields(feed) for feed in feeds if feed.id in present}
+            if learned:
+                self._db.id_table(FEEDS).upsert_each(learned)
 
 
 def _fields(feed: Feed) -> dict[str, Any]:
