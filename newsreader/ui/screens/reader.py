@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import sqlite3
 import webbrowser
 from typing import ClassVar
 
@@ -36,7 +37,10 @@ from newsreader.ui.widgets.tag_sidebar import TagSidebar
 SEARCH_LIMIT = 200  # the best 200: a person refines the words rather than scroll further
 NARROW_WIDTH = 100  # below this, the tag sidebar shows only while it has focus
 DISK_CHECK_SECONDS = 2.0
+INDEX_BUSY_SECONDS = 1.0  # a search never waits longer for an index another process holds
 _NO_STATE = ArticleState()
+# What storage can raise at a worker: said in one line, never the end of the reader.
+STORAGE_ERRORS = (LibraryError, sqlite3.Error, OSError)
 
 
 class ReaderScreen(Screen[None]):
@@ -58,6 +62,7 @@ class ReaderScreen(Screen[None]):
     def __init__(self, library: Library) -> None:
         super().__init__()
         self.library = library
+        library.index.busy_seconds = INDEX_BUSY_SECONDS
         self.articles: list[Article] = []
         self.states: dict[str, ArticleState] = {}
         self.tag_counts: tuple[TagCount, ...] = ()
@@ -111,9 +116,11 @@ class ReaderScreen(Screen[None]):
         # and again for nothing (they all live until the next load). `_loaded` freezes them.
         gc.disable()
         try:
+            # Before reading: a write by another process from now on is seen at the next check.
+            self.library.mark_seen()
             articles = self.library.articles()
             states = self.library.states()
-        except LibraryError as error:
+        except STORAGE_ERRORS as error:
             if self.loaded:  # a reload: the articles on screen stay, the message says why
                 self.app.call_from_thread(self.notify, str(error), severity="error", timeout=30)
             else:  # nothing to show: leave, and say why in one sentence on the terminal
@@ -150,14 +157,23 @@ class ReaderScreen(Screen[None]):
         self.query_one(TagSidebar).show_counts(self._counts())
 
     def _check_disk(self) -> None:
-        if self.loaded and self.library.changed_on_disk():
+        try:
+            changed = self.loaded and self.library.changed_on_disk()
+        except STORAGE_ERRORS:
+            return  # the next check, or a reload, says what is wrong
+        if changed:
             self.load_library()
 
     def action_reload(self) -> None:
         self.load_library()
 
     def action_refresh_feeds(self) -> None:
-        if not Subscriptions(self.library).all():
+        try:
+            subscribed = bool(Subscriptions(self.library).all())
+        except STORAGE_ERRORS as error:
+            self.notify(str(error), severity="error", timeout=10)
+            return
+        if not subscribed:
             self.notify("No subscriptions yet: `newsreader subscribe URL` adds one.", timeout=4)
             return
         self.refresh_subscriptions()
@@ -177,7 +193,7 @@ class ReaderScreen(Screen[None]):
         self.app.call_from_thread(setattr, articles, "border_subtitle", "Refreshing feeds…")
         try:
             outcomes = refresh_feeds(self.library, progress)
-        except LibraryError as error:
+        except STORAGE_ERRORS as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return
         finally:
@@ -241,7 +257,7 @@ class ReaderScreen(Screen[None]):
             return
         try:
             body = self.library.body(article.id)
-        except LibraryError as error:
+        except STORAGE_ERRORS as error:
             self.notify(str(error), severity="error")
             body = ""
         terms = self.results.query.terms if self.results is not None else []
@@ -276,7 +292,7 @@ class ReaderScreen(Screen[None]):
         try:
             self.library.set_state([article.id], bookmarked=bookmarked, read=read)
             state = self.library.state(article.id)
-        except LibraryError as error:
+        except STORAGE_ERRORS as error:
             self.notify(str(error), title="Not saved", severity="error", timeout=10)
             return
         # One article changed: adjust, rather than recount 100,000 (other processes' changes
@@ -318,8 +334,10 @@ class ReaderScreen(Screen[None]):
             found = search(
                 self.library, text, limit=SEARCH_LIMIT, tag=tag, typing=True, states=states
             )
-        except LibraryError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error")
+        except STORAGE_ERRORS as error:
+            message = str(error) if isinstance(error, LibraryError) else f"Search failed: {error}"
+            if not get_current_worker().is_cancelled:
+                self.app.call_from_thread(self._search_failed, message)
             return
         if self.selection.kind == "feed":  # not in the index: narrow the page here
             found.results = [
@@ -327,6 +345,10 @@ class ReaderScreen(Screen[None]):
             ]
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show_results, text, found)
+
+    def _search_failed(self, message: str) -> None:
+        """One line where the search's results would be; the list keeps what it showed."""
+        self.query_one("#search-status", Static).update(Text(message))
 
     def _show_results(self, text: str, found: SearchResults) -> None:
         if not text.strip():
