@@ -22,9 +22,19 @@ class Terminal:
     output: bytearray = field(default_factory=bytearray)
     seen: threading.Event = field(default_factory=threading.Event)
     marker: bytes = b""
+    drawn: threading.Condition = field(default_factory=threading.Condition)
 
-    def type(self, keys: bytes) -> None:
+    def type(self, keys: bytes) -> int:
+        """Send keys; returns how much had been drawn before them (for `wait_for`)."""
+        with self.drawn:
+            before = len(self.output)
         os.write(self.fd, keys)
+        return before
+
+    def wait_for(self, marker: bytes, since: int = 0, timeout: float = 20.0) -> bool:
+        """True once `marker` is drawn after output offset `since`; False after `timeout` s."""
+        with self.drawn:
+            return self.drawn.wait_for(lambda: marker in self.output[since:], timeout)
 
     def close(self) -> None:
         os.waitpid(self.pid, 0)
@@ -53,6 +63,8 @@ def _drain(terminal: Terminal) -> None:
             return
         if not chunk:
             return
-        terminal.output.extend(chunk)
+        with terminal.drawn:
+            terminal.output.extend(chunk)
+            terminal.drawn.notify_all()
         if terminal.marker and terminal.marker in terminal.output:
             terminal.seen.set()

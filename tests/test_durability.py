@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import time
 from pathlib import Path
 
 import pytest
@@ -21,10 +20,9 @@ def test_bookmark_and_read_mark_survive_kill_9(tmp_path: Path) -> None:
     terminal = start_reader(library.path, marker=b"Harbour authority")
     try:
         assert terminal.seen.wait(20), "the reader did not show its articles"
-        terminal.type(b"b")
-        time.sleep(0.3)
-        terminal.type(b"\r")  # enter: open the article, marking it read
-        time.sleep(1.0)
+        # Killed the moment the screen shows each change: shown means on disk.
+        assert terminal.wait_for("★".encode(), since=terminal.type(b"b"))
+        assert terminal.wait_for(b"Unread", since=terminal.type(b"\r"))  # enter: read
         os.kill(terminal.pid, signal.SIGKILL)
     finally:
         terminal.close()

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from textual.command import CommandList
+from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from newsreader.library import Library
@@ -13,12 +19,18 @@ from newsreader.ui.screens.help import HelpScreen
 from newsreader.ui.widgets.article_list import ArticleList
 from newsreader.ui.widgets.article_view import ArticleView
 from newsreader.ui.widgets.tag_sidebar import TagSidebar
+from tests.conftest import article_file
+from tests.test_consistency import index_held
 from tests.ui_helpers import loaded, make_library, reader_app
 
 
 @pytest.fixture
 def library(tmp_path: Path) -> Library:
     return make_library(tmp_path / "library.json")
+
+
+def option_texts(options: CommandList) -> list[str]:
+    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
 
 
 def shown_title(app) -> str:  # type: ignore[no-untyped-def]
@@ -221,25 +233,66 @@ async def test_command_palette_jumps_to_a_tag(library: Library) -> None:
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"tag: coast")
-        await pilot.pause(0.3)  # the palette searches its providers on a timer
+        # The palette searches its providers on a timer: wait for its answer, not a while.
+        commands = app.screen.query_one(CommandList)
+        await wait_for(
+            pilot, lambda: any(t.startswith("Go to tag: Coast") for t in option_texts(commands))
+        )
         await pilot.press("enter")
         await pilot.pause()
         assert list_titles(app) == ["Harbour authority opens the new lighthouse"]
 
 
-async def test_sees_articles_another_process_imported(library: Library) -> None:
+def import_elsewhere(library: Library, folder: Path, title: str, body: str) -> None:
+    """Another process imports an article (a real one: its own interpreter and lock)."""
+    folder.mkdir(exist_ok=True)
+    path = folder / f"{len(list(folder.iterdir()))}.txt"
+    path.write_text(article_file(title, body), encoding="utf-8")
+    command = [sys.executable, "-m", "newsreader", "--db", str(library.path), "import", str(path)]
+    subprocess.run(command, check=True, capture_output=True)
+
+
+async def test_sees_articles_another_process_imported(library: Library, tmp_path: Path) -> None:
     app = reader_app(library)
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(pilot)
         await pilot.press("b")  # a write of ours first
-        other = Library(library.path)
-        other.add([ParsedArticle("Imported elsewhere", "s", "A body.", published="2030-01-01")])
-        app.screen._check_disk()
-        await loaded(pilot)
-        assert list_titles(app)[0] == "Imported elsewhere"
+        import_elsewhere(library, tmp_path / "new", "Imported elsewhere", "A body.")
+        await pilot.press("j", "k")  # reads (the article pane) before the reader's next check
+        await wait_for(pilot, lambda: "Imported elsewhere" in list_titles(app))
         await pilot.press("j", "b")  # writing again must not drop the other process's article
         assert len(Library(library.path)) == 4
         assert sum(s.bookmarked for s in Library(library.path).states().values()) == 2
+
+
+async def test_search_survives_a_held_index_and_finds_what_another_process_imported(
+    library: Library, tmp_path: Path
+) -> None:
+    app = reader_app(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        status = app.screen.query_one("#search-status", Static)
+        with index_held(library.index.path):
+            # The catalog gains an article no one indexed: the search must write, and waits.
+            Library(library.path).add([ParsedArticle("Unindexed keeper", "s", "A keeper.")])
+            await pilot.press("slash", *"keeper")
+            await loaded(pilot)
+            assert "busy" in str(status.render())
+            assert app.is_running
+        await pilot.press("backspace", "r")  # the index is free again: the search works
+        await wait_for(pilot, lambda: "Unindexed keeper" in list_titles(app))
+        import_elsewhere(library, tmp_path / "new", "Keeper of the zeppelin", "It floats.")
+        await pilot.press("enter", "j", "k")  # searches done and articles read meanwhile
+        await wait_for(pilot, lambda: "Keeper of the zeppelin" in list_titles(app))
+        assert app.is_running
+
+
+async def wait_for(pilot: Pilot[None], condition: Callable[[], bool], seconds: float = 10) -> None:
+    """Wait for what the screen should come to show, on its own timers; fail after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "the reader did not come to show it in time"
+        await pilot.pause(0.05)
 
 
 async def test_R_refreshes_feeds_in_the_background(library: Library) -> None:
