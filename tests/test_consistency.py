@@ -3,6 +3,7 @@ failed on the code before the reconcile rule (see `newsreader.library.derived`).
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -22,9 +23,12 @@ from newsreader.library.search import search, sync_index
 from newsreader.library.search_index import IndexBusy
 from newsreader.model import ParsedArticle
 from tests.benchmarks.synthetic import write_articles
+from tests.conftest import Result
+from tests.feed_server import serve_feeds
 from tests.test_hardening import _TOGGLER
 
 NEWSREADER = [sys.executable, "-m", "newsreader"]
+Cli = Callable[..., Result]
 
 _ADD_ONE = textwrap.dedent(
     """
@@ -320,9 +324,72 @@ def test_doctor_finds_a_damaged_feeds_file_commands_stop(tmp_path: Path) -> None
     feeds = tmp_path / "library.feeds.json"
     subprocess.run([*NEWSREADER, "--db", str(db), "subscribe", "https://a.example/f"], check=True)
     feeds.write_bytes(b"{broken")
-    listed = subprocess.run(
-        [*NEWSREADER, "--db", str(db), "feeds"], capture_output=True, text=True
-    )
+    listed = subprocess.run([*NEWSREADER, "--db", str(db), "feeds"], capture_output=True, text=True)
     assert listed.returncode == 1 and "damaged" in listed.stderr
-    doctor = subprocess.run([*NEWSREADER, "--db", str(db), "doctor"], capture_output=True, text=True)
+    doctor = subprocess.run(
+        [*NEWSREADER, "--db", str(db), "doctor"], capture_output=True, text=True
+    )
     assert doctor.returncode == 1 and str(feeds) in doctor.stderr
+
+
+def test_unsubscribe_needs_an_exact_or_unique_match(cli: Cli) -> None:
+    for url in ["https://one.example/feed", "https://two.example/feed"]:
+        assert cli("subscribe", url).code == 0
+    assert cli("unsubscribe", "").code == 2
+    ids = [feed["id"] for feed in json.loads(cli("feeds", "--json").out)]
+    shared = os.path.commonprefix(ids)
+    ambiguous = cli("unsubscribe", shared) if shared else cli("unsubscribe", "https://")
+    assert ambiguous.code == 1
+    assert len(json.loads(cli("feeds", "--json").out)) == 2
+    assert cli("unsubscribe", "https://two.example/feed").code == 0
+    assert [f["url"] for f in json.loads(cli("feeds", "--json").out)] == [
+        "https://one.example/feed"
+    ]
+
+
+def test_a_refresh_never_brings_back_a_feed_unsubscribed_while_it_ran(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsreader.library import refresh as refresh_module
+    from newsreader.library.refresh import refresh_feeds
+    from newsreader.library.subscriptions import Subscriptions
+    from newsreader.sources.fetch import Fetched
+
+    with serve_feeds() as server:
+        server.routes["/harbour.xml"] = rss("Harbour News", "The ferry runs hourly.")
+        url = server.url("/harbour.xml")
+        Subscriptions(library).add(url)
+        real_fetch = refresh_module.fetch_feed
+
+        def fetch_while_unsubscribed(*args: object, **kwargs: object) -> Fetched:
+            fetched = real_fetch(*args, **kwargs)  # type: ignore[arg-type]
+            command = [*NEWSREADER, "--db", str(library.path), "unsubscribe", url]
+            subprocess.run(command, check=True, capture_output=True)
+            return fetched
+
+        monkeypatch.setattr(refresh_module, "fetch_feed", fetch_while_unsubscribed)
+        refresh_feeds(library)
+    assert Subscriptions(library).all() == []
+    assert len(library) == 1  # what it brought stays: articles are never taken away
+
+
+def test_a_refresh_writes_the_catalog_once_for_all_its_feeds(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsreader.library.refresh import refresh_feeds
+    from newsreader.library.subscriptions import Subscriptions
+
+    with serve_feeds() as server:
+        for name in ("a", "b", "c"):
+            server.routes[f"/{name}.xml"] = rss(f"Feed {name}", f"Entry of {name}.", guid=name)
+            Subscriptions(library).add(server.url(f"/{name}.xml"))
+        writes: list[Path] = []
+        real = storage_module.write_atomically
+        monkeypatch.setattr(
+            storage_module,
+            "write_atomically",
+            lambda path, payload, backup=False: (writes.append(path), real(path, payload, backup)),
+        )
+        outcomes = refresh_feeds(library)
+    assert [o.added for o in outcomes] == [1, 1, 1]
+    assert writes.count(library.path) == 1
