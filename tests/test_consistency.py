@@ -332,19 +332,21 @@ def test_doctor_finds_a_damaged_feeds_file_commands_stop(tmp_path: Path) -> None
     assert doctor.returncode == 1 and str(feeds) in doctor.stderr
 
 
-def test_unsubscribe_needs_an_exact_or_unique_match(cli: Cli) -> None:
+def test_unsubscribe_needs_an_exact_or_unique_match(cli: Cli, library: Library) -> None:
+    from newsreader.library.subscriptions import Subscriptions
+
     for url in ["https://one.example/feed", "https://two.example/feed"]:
-        assert cli("subscribe", url).code == 0
+        Subscriptions(library).add(url, title="Harbour News")
     assert cli("unsubscribe", "").code == 2
-    ids = [feed["id"] for feed in json.loads(cli("feeds", "--json").out)]
-    shared = os.path.commonprefix(ids)
-    ambiguous = cli("unsubscribe", shared) if shared else cli("unsubscribe", "https://")
-    assert ambiguous.code == 1
+    ambiguous = cli("unsubscribe", "harbour news")
+    assert ambiguous.code == 1 and "matches 2 feeds" in ambiguous.err
     assert len(json.loads(cli("feeds", "--json").out)) == 2
     assert cli("unsubscribe", "https://two.example/feed").code == 0
     assert [f["url"] for f in json.loads(cli("feeds", "--json").out)] == [
         "https://one.example/feed"
     ]
+    assert cli("unsubscribe", "harbour news").code == 0  # unique now
+    assert json.loads(cli("feeds", "--json").out) == []
 
 
 def test_a_refresh_never_brings_back_a_feed_unsubscribed_while_it_ran(

@@ -19,8 +19,9 @@ A new store plugs in by implementing `DerivedStore`: say what is applied, apply,
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import ContextManager, Protocol
+from typing import Protocol
 
 Progress = Callable[[int, int], None]
 Signature = tuple[int, int, int] | None
@@ -56,14 +57,14 @@ class DerivedStore(Protocol):
     def applied(self) -> dict[str, str]:
         """Every `(id, version)` this store has applied."""
 
-    def transaction(self) -> ContextManager[StoreWriter]:
+    def transaction(self) -> AbstractContextManager[StoreWriter]:
         """One transaction: its data and its record of what was applied commit together."""
 
 
 class Catalog(Protocol):
     """What reconciling needs of the library (the `Library` facade provides it)."""
 
-    def locked(self) -> ContextManager[None]: ...
+    def locked(self) -> AbstractContextManager[None]: ...
     def versions(self) -> dict[str, str]: ...
     def contents(self, doc_ids: Iterable[str]) -> Iterator[ArticleContent]: ...
     def catalog_signature(self) -> Signature: ...

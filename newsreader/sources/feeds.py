@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import calendar
-import dataclasses
 import time
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -30,27 +29,48 @@ class ParsedFeed:
     title: str
     link: str
     entries: list[ParsedArticle]
+    # The feed as it names itself (its id, else its home link, else where it was read from):
+    # unlike the title, it stays the same when the publisher renames the feed.
+    key: str = ""
 
 
 def parse_feed(data: bytes, location: str = "") -> ParsedFeed:
-    """Parse feed bytes (any encoding the feed declares); raise `NotAFeed` with a reason."""
-    if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+    """Parse feed bytes (any encoding the feed declares); raise `NotAFeed` with a reason.
+    An entry that cannot be converted is left out; the others are kept."""
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"[")):
         return _parse_json_feed(data, location)
     with warnings.catch_warnings():
         # feedparser warns about its own published/updated fallback; it is what we want.
         warnings.simplefilter("ignore", DeprecationWarning)
-        parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=True)
-        entries = [_entry(entry, "") for entry in parsed.entries]
-    feed = parsed.get("feed", {})
-    if not parsed.entries and not feed.get("title"):
-        problem = parsed.get("bozo_exception")
-        raise NotAFeed(f"not a feed ({problem})" if problem else "not a feed")
-    title = sanitize_line(feed.get("title", "")) or location
-    named = [dataclasses.replace(e, source=title) for e in entries if e is not None]
-    return ParsedFeed(title, str(feed.get("link", "")), named)
+        try:
+            parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=True)
+            raw_entries = list(parsed.get("entries") or [])
+            feed = parsed.get("feed") or {}
+            named = bool(feed.get("title"))
+            title = sanitize_line(str(feed.get("title") or "")) or location
+            link = str(feed.get("link") or "")
+            key = _text(feed.get("id")) or link.strip() or location.strip()
+        except Exception as error:  # feedparser on hostile input: RecursionError and worse
+            raise NotAFeed(f"not a feed ({type(error).__name__}: {error})") from None
+        if not raw_entries and not named:
+            problem = parsed.get("bozo_exception")
+            raise NotAFeed(f"not a feed ({problem})" if problem else "not a feed")
+        entries = _each(raw_entries, lambda entry: _entry(entry, title, key))
+    return ParsedFeed(title, link, entries, key)
 
 
-def _entry(entry: Mapping[str, Any], feed_title: str) -> ParsedArticle | None:
+def _each(items: Iterable[Any], convert: Callable[[Any], ParsedArticle]) -> list[ParsedArticle]:
+    """Convert each entry on its own: one that cannot be read costs only itself."""
+    converted = []
+    for item in items:
+        try:
+            converted.append(convert(item))
+        except Exception:  # whatever one entry's content provokes, the others go on
+            continue
+    return converted
+
+
+def _entry(entry: Mapping[str, Any], feed_title: str, feed_key: str) -> ParsedArticle:
     content = entry.get("content") or []
     html = content[0].get("value", "") if content else ""
     summary_html = entry.get("summary", "") or ""
@@ -74,6 +94,7 @@ def _entry(entry: Mapping[str, Any], feed_title: str) -> ParsedArticle | None:
         author=sanitize_line(entry.get("author", "")),
         published=_iso(published),
         guid=str(entry.get("id", "") or "").strip(),
+        feed=feed_key,
     )
 
 
@@ -82,35 +103,46 @@ def _parse_json_feed(data: bytes, location: str) -> ParsedFeed:
         feed = orjson.loads(data)
     except orjson.JSONDecodeError as error:
         raise NotAFeed(f"not valid JSON: {error}") from None
-    if not isinstance(feed, dict) or "jsonfeed.org" not in str(feed.get("version", "")):
+    if not isinstance(feed, dict):
         raise NotAFeed("JSON, but not a JSON Feed")
-    title = sanitize_line(str(feed.get("title", ""))) or location
-    entries = []
-    for item in feed.get("items", []):
-        if not isinstance(item, dict):
-            continue
-        html = str(item.get("content_html") or "")
-        body = html_to_text(html) if html else sanitize_line(str(item.get("content_text") or ""))
-        summary = sanitize_line(str(item.get("summary") or "")) or _first_words(body)
-        author = item.get("author") or (item.get("authors") or [{}])[0]
-        entries.append(
-            ParsedArticle(
-                title=sanitize_line(str(item.get("title") or "")) or _first_words(body, 12),
-                summary=summary,
-                body=body or summary,
-                tags=_unique(sanitize_line(str(t)) for t in item.get("tags", []) or []),
-                source=title,
-                link=str(item.get("url") or "").strip(),
-                author=sanitize_line(str(author.get("name", "")))
-                if isinstance(author, dict)
-                else "",
-                published=_iso_text(
-                    str(item.get("date_published") or item.get("date_modified") or "")
-                ),
-                guid=str(item.get("id") or "").strip(),
-            )
-        )
-    return ParsedFeed(title, str(feed.get("home_page_url", "")), entries)
+    items = feed.get("items")
+    if not isinstance(items, list):
+        # Generators write "1.0" or no version at all: the items list is what makes a feed.
+        if "jsonfeed.org" not in str(feed.get("version", "")):
+            raise NotAFeed("JSON, but not a JSON Feed")
+        items = []
+    title = sanitize_line(str(feed.get("title") or "")) or location
+    link = _text(feed.get("home_page_url"))
+    key = _text(feed.get("feed_url")) or link or location.strip()
+    entries = _each(
+        (item for item in items if isinstance(item, dict)),
+        lambda item: _json_item(item, title, key),
+    )
+    return ParsedFeed(title, link, entries, key)
+
+
+def _json_item(item: dict[str, Any], feed_title: str, feed_key: str) -> ParsedArticle:
+    html = str(item.get("content_html") or "")
+    body = html_to_text(html) if html else sanitize_line(str(item.get("content_text") or ""))
+    summary = sanitize_line(str(item.get("summary") or "")) or _first_words(body)
+    author = item.get("author") or (item.get("authors") or [{}])[0]
+    return ParsedArticle(
+        title=sanitize_line(str(item.get("title") or "")) or _first_words(body, 12),
+        summary=summary,
+        body=body or summary,
+        tags=_unique(sanitize_line(str(t)) for t in item.get("tags", []) or []),
+        source=feed_title,
+        link=str(item.get("url") or "").strip(),
+        author=sanitize_line(str(author.get("name", ""))) if isinstance(author, dict) else "",
+        published=_iso_text(str(item.get("date_published") or item.get("date_modified") or "")),
+        guid=str(item.get("id") or "").strip(),
+        feed=feed_key,
+    )
+
+
+def _text(value: object) -> str:
+    """A string field of a feed, stripped; anything else (a number, a list) counts as absent."""
+    return value.strip() if isinstance(value, str) else ""
 
 
 def _unique(tags: Iterable[str]) -> tuple[str, ...]:
@@ -129,14 +161,18 @@ def _first_words(text: str, count: int = SUMMARY_WORDS) -> str:
 def _iso(parsed: time.struct_time | None) -> str:
     if not parsed:
         return ""
-    return datetime.fromtimestamp(calendar.timegm(parsed), UTC).isoformat(timespec="seconds")
+    try:
+        moment = datetime.fromtimestamp(calendar.timegm(parsed), UTC)
+    except (OverflowError, ValueError, OSError):  # year 99999: the entry stays, undated
+        return ""
+    return moment.isoformat(timespec="seconds")
 
 
 def _iso_text(text: str) -> str:
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return moment.astimezone(UTC).isoformat(timespec="seconds")
+    except (OverflowError, ValueError):  # not a date, or one out of range once in UTC
         return ""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
