@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
+import signal
 import pty
 import struct
 import sys
@@ -37,6 +39,9 @@ class Terminal:
             return self.drawn.wait_for(lambda: marker in self.output[since:], timeout)
 
     def close(self) -> None:
+        """End the reader if a failed test left it running, and reap it."""
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
         os.waitpid(self.pid, 0)
         os.close(self.fd)
 

@@ -56,7 +56,8 @@ def titles(library: Library, text: str, **options: object) -> list[str]:
 
 
 def test_words_must_all_match_and_title_ranks_first(corpus: Library) -> None:
-    assert titles(corpus, "lighthouse") == ["Lighthouse keeper retires", "Harbour news"]
+    # The word as typed first (title before body), then its other forms ("lighthouses").
+    assert titles(corpus, "lighthouse") == ["Lighthouse keeper retires", "Harbour news", "Bees"]
     assert titles(corpus, "lighthouse harbour") == ["Harbour news"]
 
 
@@ -94,7 +95,9 @@ def test_tag_and_state_filters(corpus: Library) -> None:
     keeper = next(a for a in corpus.articles() if a.title.startswith("Lighthouse"))
     corpus.set_state([keeper.id], bookmarked=True, read=True)
     assert titles(corpus, "is:bookmarked") == ["Lighthouse keeper retires"]
-    assert titles(corpus, "is:unread lighthouse") == ["Harbour news"]
+    assert titles(corpus, "is:unread lighthouse") == ["Harbour news", "Bees"]
+    assert titles(corpus, "-is:read lighthouse") == ["Harbour news", "Bees"]
+    assert titles(corpus, "-is:bookmarked lighthouse") == ["Harbour news", "Bees"]
     assert titles(corpus, "is:read") == ["Lighthouse keeper retires"]
 
 
@@ -190,9 +193,9 @@ def test_snippet_pieces_start_near_the_first_match() -> None:
 def test_huge_result_sets_are_not_ranked_and_say_so(
     corpus: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import newsreader.library.search_index as search_index
+    import newsreader.library.index_query as index_query
 
-    monkeypatch.setattr(search_index, "RANK_LIMIT", 1)
+    monkeypatch.setattr(index_query, "RANK_LIMIT", 1)
     found = search(corpus, "the", limit=2)
     assert not found.ranked and len(found.results) == 2
     assert "too many to rank" in found.message

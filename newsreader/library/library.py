@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import heapq
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
@@ -138,6 +139,34 @@ class Library:
         found.reverse()  # the file keeps import order; the stable sort keeps it for ties
         found.sort(key=lambda a: a.date, reverse=True)
         return found
+
+    def newest(self, doc_ids: Sequence[str], limit: int) -> list[str]:
+        """The newest `limit` of these articles, newest first."""
+        records = self._records()
+
+        def date(doc_id: str) -> str:
+            record = records.get(doc_id) or {}
+            return str(record.get("published") or record.get("added") or "")
+
+        return heapq.nlargest(limit, doc_ids, key=date)
+
+    def tagged(self, tag: str) -> set[str]:
+        """Ids of the articles with exactly this tag (any case)."""
+        wanted = tag.casefold()
+        return {
+            doc_id
+            for doc_id, record in self._records().items()
+            if any(t.casefold() == wanted for t in record.get("tags", ()))
+        }
+
+    def of_feed(self, name: str) -> set[str]:
+        """Ids of the articles of the feed with this title (any case)."""
+        wanted = name.casefold()
+        return {
+            doc_id
+            for doc_id, record in self._records().items()
+            if record.get("link") and str(record.get("source", "")).casefold() == wanted
+        }
 
     def article(self, doc_id: str) -> Article | None:
         record = self._records().get(doc_id)

@@ -6,8 +6,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from newsreader.library.derived import reconcile
+from newsreader.library.index_query import run_query, with_word_forms
 from newsreader.library.library import Library
 from newsreader.library.search_index import HitPage, IndexBusy
+from newsreader.library.suggest import did_you_mean
 from newsreader.model import Article
 from newsreader.text.query import Query, parse_query
 
@@ -28,15 +30,20 @@ class SearchResults:
     total: int = 0
     exact_total: bool = True
     ranked: bool = True
+    suggestion: str = ""  # a word the library has, near one of the query's that it has not
 
     @property
     def message(self) -> str:
         """What to tell the person about these results, in plain words."""
+        if self.query.error:
+            return self.query.error
         if self.query.is_empty:
             return "Type words to search; quotes for a phrase, -word to leave out, tag:, is:unread."
         if not self.query.has_text and self.query.excluded:
             return "Add a word to search for besides the ones left out."
         if not self.results:
+            if self.suggestion:
+                return f"No results; did you mean “{self.suggestion}”?"
             return "No results."
         shown = len(self.results)
         total = f"{self.total:,}" if self.exact_total else f"about {self.total:,}"
@@ -75,47 +82,81 @@ def search(
     tag: str | None = None,
     typing: bool = False,
     states: Iterable[str] = (),
+    feed: str | None = None,
+    by_date: bool = False,
 ) -> SearchResults:
-    """Run a query as typed. `tag` and `states` ("bookmarked", "unread", "read") narrow it as
-    the sidebar's choice does; `typing` makes the last word a prefix. Never raises for anything
-    a person can type."""
+    """Run a query as typed. `tag`, `feed` and `states` ("bookmarked", "unread", "read") narrow
+    it as the sidebar's choice does; `typing` makes the last word a prefix; `by_date` orders
+    newest first instead of by relevance. Every filter applies before the limit, so counts are
+    true. Never raises for anything a person can type: a wrong query says what is wrong."""
     query = parse_query(text, typing=typing)
     if tag:
         query.tags.append(tag)
+    if feed:
+        query.feeds.append(feed)
     query.states.update(states)
     found = SearchResults(query)
-    if query.is_empty or (not query.has_text and query.excluded):
+    if query.error or query.is_empty or (not query.has_text and query.excluded):
         return found
-    states = library.states()
-    only: set[str] | None = None
-    excluding: set[str] | None = None
-    read = {doc_id for doc_id, state in states.items() if state.read}
-    if "bookmarked" in query.states:
-        only = {doc_id for doc_id, state in states.items() if state.bookmarked}
-    if "read" in query.states:
-        only = read if only is None else only & read
-    if "unread" in query.states:
-        if only is not None:
-            only -= read
-        else:
-            excluding = read
-    if not query.has_text and not query.tags:
+    only, excluding = _id_filters(library, query)
+    if not query.has_text:
         return _filter_catalog(library, query, found, only, excluding, limit)
     try:
         sync_index(library)
     except IndexBusy:  # search what is indexed; the newest articles come with the next search
         query.notes.append("(the index is busy: the newest articles may be missing)")
-    wanted_tags = {t.casefold() for t in query.tags}
-    page: HitPage = library.index.search(query, limit, only, excluding)
+    query = with_word_forms(library.index, query)
+    found.query = query
+    page: HitPage = run_query(
+        library.index, query, limit, only, excluding, library.newest, by_date=by_date
+    )
     for hit in page.hits:
         article = library.article(hit.id)
-        # FTS matches tag words; this keeps only exact tags (`Russia`, not `Russia Today`).
-        if article is None or not wanted_tags <= {t.casefold() for t in article.tags}:
-            continue
-        snippet = hit.snippet if query.has_text else ""
-        found.results.append(SearchResult(article, hit.score, snippet))
+        if article is not None:
+            found.results.append(SearchResult(article, hit.score, hit.snippet))
     found.total, found.exact_total, found.ranked = page.total, page.exact_total, page.ranked
+    if not found.results:
+        found.suggestion = did_you_mean(library.index, query)
     return found
+
+
+def _id_filters(library: Library, query: Query) -> tuple[set[str] | None, set[str] | None]:
+    """The articles the filters allow (`only`, None for all) and those they leave out."""
+    only: set[str] | None = None
+    excluding: set[str] = set()
+
+    def narrow(ids: set[str]) -> None:
+        nonlocal only
+        only = ids if only is None else only & ids
+
+    if query.states or query.excluded_states:
+        states = library.states()
+        marked = {
+            "bookmarked": {d for d, s in states.items() if s.bookmarked},
+            "read": {d for d, s in states.items() if s.read},
+        }
+        for state in query.states:
+            if state == "unread":
+                excluding |= marked["read"]
+            else:
+                narrow(marked[state])
+        for state in query.excluded_states:
+            if state == "unread":
+                narrow(marked["read"])
+            else:
+                excluding |= marked[state]
+    for tag in query.tags:
+        narrow(library.tagged(tag))
+    for tag in query.excluded_tags:
+        excluding |= library.tagged(tag)
+    for name in query.feeds:
+        narrow(library.of_feed(name))
+    for name in query.excluded_feeds:
+        excluding |= library.of_feed(name)
+    if only is not None:
+        only -= excluding
+        return only, None
+    return None, excluding or None
 
 
 def _filter_catalog(
@@ -126,7 +167,7 @@ def _filter_catalog(
     excluding: set[str] | None,
     limit: int,
 ) -> SearchResults:
-    """State and date filters with no words: the newest articles that pass them."""
+    """Filters with no words: the newest articles that pass them."""
     matching = [
         article
         for article in library.articles()

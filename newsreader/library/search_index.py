@@ -9,12 +9,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import orjson
-
 from newsreader.library.derived import ArticleContent
 from newsreader.library.errors import LibraryCorrupt, LibraryError
-from newsreader.text.highlight import SNIPPET_END, SNIPPET_START
-from newsreader.text.query import Query
 
 SCHEMA_VERSION = "2"
 # Column weights for bm25: a title match counts most, then tags, summary, body.
@@ -269,85 +265,10 @@ class SearchIndex:
         with self._lock, self._errors():
             return {id_of(r) for (r,) in self._connect().execute("SELECT rowid FROM fts")}
 
-    # -- searching -------------------------------------------------------------------------
+    # -- reading ---------------------------------------------------------------------------
 
-    def estimate(self, query: Query) -> int:
-        """An upper bound on matches, from the rarest required word's document count."""
-        counts: list[int] = []
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """The connection, for queries (see `index_query`); errors said as one sentence."""
         with self._lock, self._errors():
-            db = self._connect()
-            for group in query.groups:
-                group_count = 0
-                for term in group:
-                    group_count += self._term_count(db, term.words, term.prefix)
-                counts.append(group_count)
-        return min(counts) if counts else 0
-
-    @staticmethod
-    def _term_count(db: sqlite3.Connection, words: tuple[str, ...], prefix: bool) -> int:
-        if not words:
-            return 0
-        counts = []
-        for position, word in enumerate(words):
-            token = word.casefold()
-            if prefix and position == len(words) - 1:
-                row = db.execute(
-                    "SELECT sum(doc) FROM fts_vocab WHERE term >= ? AND term < ?",
-                    (token, token + "\U0010ffff"),
-                ).fetchone()
-            else:
-                row = db.execute("SELECT doc FROM fts_vocab WHERE term = ?", (token,)).fetchone()
-            counts.append(int(row[0] or 0) if row else 0)
-        return min(counts)
-
-    def search(
-        self,
-        query: Query,
-        limit: int,
-        only: Iterable[str] | None = None,
-        excluding: Iterable[str] | None = None,
-    ) -> HitPage:
-        """Ranked matches of `query`'s words and tags, within `only` and outside `excluding`."""
-        expression = query.fts()
-        where = ["fts MATCH :match"]
-        params: dict[str, object] = {"match": expression, "limit": limit}
-        if only is not None:
-            where.append("rowid IN (SELECT value FROM json_each(:only))")
-            params["only"] = orjson.dumps([rowid_of(d) for d in only]).decode()
-        if excluding is not None:
-            where.append("rowid NOT IN (SELECT value FROM json_each(:excluding))")
-            params["excluding"] = orjson.dumps([rowid_of(d) for d in excluding]).decode()
-        if query.after:
-            where.append("date >= :after")
-            params["after"] = query.after
-        if query.before:
-            where.append("date < :before")
-            params["before"] = query.before
-        condition = " AND ".join(where)
-        # From the body (column 2): a snippet of the tags column would just list the tags.
-        snippet = f"snippet(fts, 2, '{SNIPPET_START}', '{SNIPPET_END}', '…', 16)"
-        with self._lock, self._errors():
-            db = self._connect()
-            estimate = self.estimate(query) if query.groups else 0
-            ranked = estimate <= RANK_LIMIT
-            # Only a bare `ORDER BY rank` lets FTS5 sort inside the index and stop at the limit.
-            order = "ORDER BY rank" if ranked else ""
-            rows = db.execute(
-                f"SELECT rowid, rank, {snippet}, date FROM fts"
-                f" WHERE {condition} {order} LIMIT :limit",
-                params,
-            ).fetchall()
-            if len(rows) < limit:
-                total, exact = len(rows), True
-            elif ranked:
-                total = db.execute(
-                    f"SELECT count(*) FROM fts WHERE {condition}", params
-                ).fetchone()[0]
-                exact = True
-            else:
-                total, exact = estimate, False
-        # Equal scores (the same text twice), newest first: a stable sort by date, then by score.
-        rows.sort(key=lambda row: row[3], reverse=True)
-        rows.sort(key=lambda row: row[1])
-        hits = [Hit(id_of(rowid), float(-score), text) for rowid, score, text, _ in rows]
-        return HitPage(hits, total, exact, ranked)
+            yield self._connect()

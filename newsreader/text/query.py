@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 
 MAX_TERMS = 32
 MIN_PREFIX_CHARS = 2
@@ -13,18 +14,37 @@ _WORD_CHARS = re.compile(r"[^\W_]+", re.UNICODE)
 # of anything that is not a space or a quote.
 _TOKEN = re.compile(r'(-?)(?:(\w+):"([^"]*)"?|"([^"]*)"?|([^\s"()]+))')
 _STATE_FILTERS = {"bookmarked", "starred", "unread", "read"}
+FIELDS = ("tag", "feed", "is", "title", "after", "before")
+_FIELD_NAME = re.compile(r"[A-Za-z]+")
+_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 
 @dataclass(frozen=True, slots=True)
 class Term:
-    """A word or phrase to find; `prefix` when the last word may still be being typed."""
+    """A word or phrase to find; `prefix` when the last word may still be being typed;
+    `forms`, other forms of a one-word term found in the library (`drones` for `drone`);
+    `column`, a column the term must be in (`title`)."""
 
     words: tuple[str, ...]
     prefix: bool = False
+    forms: tuple[str, ...] = ()
+    column: str = ""
 
     def fts(self) -> str:
-        quoted = '"' + " ".join(self.words).replace('"', '""') + '"'
-        return quoted + " *" if self.prefix else quoted
+        quoted = _quote(" ".join(self.words))
+        expression = quoted + " *" if self.prefix else quoted
+        if self.forms:
+            expression = "(" + " OR ".join([expression, *map(_quote, self.forms)]) + ")"
+        return f"{self.column} : {expression}" if self.column else expression
+
+    @property
+    def exact(self) -> Term:
+        """The term as typed, without other word forms."""
+        return replace(self, forms=()) if self.forms else self
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
 
 
 @dataclass(slots=True)
@@ -34,10 +54,15 @@ class Query:
     groups: list[list[Term]] = field(default_factory=list)
     excluded: list[Term] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    excluded_tags: list[str] = field(default_factory=list)
+    feeds: list[str] = field(default_factory=list)
+    excluded_feeds: list[str] = field(default_factory=list)
     states: set[str] = field(default_factory=set)
+    excluded_states: set[str] = field(default_factory=set)
     after: str = ""
     before: str = ""
     notes: list[str] = field(default_factory=list)
+    error: str = ""  # what is wrong with the query, in one sentence; nothing is searched then
 
     @property
     def terms(self) -> list[Term]:
@@ -49,19 +74,38 @@ class Query:
         return bool(self.groups)
 
     @property
-    def is_empty(self) -> bool:
-        return not (
-            self.groups or self.excluded or self.tags or self.states or self.after or self.before
+    def has_filters(self) -> bool:
+        return bool(
+            self.tags
+            or self.excluded_tags
+            or self.feeds
+            or self.excluded_feeds
+            or self.states
+            or self.excluded_states
+            or self.after
+            or self.before
         )
 
+    @property
+    def is_empty(self) -> bool:
+        return not (self.groups or self.excluded or self.has_filters or self.error)
+
+    @property
+    def has_forms(self) -> bool:
+        return any(term.forms for term in self.terms)
+
+    def exact(self) -> Query:
+        """The query with every term as typed (no other word forms)."""
+        groups = [[term.exact for term in group] for group in self.groups]
+        return replace(self, groups=groups)
+
     def fts(self) -> str:
-        """The FTS5 MATCH expression, every word quoted so no user text is read as syntax."""
+        """The FTS5 MATCH expression, every word quoted so no user text is read as syntax.
+        Tags, feeds and states are not in it: they are exact filters on article ids."""
         parts = []
         for group in self.groups:
             alternatives = " OR ".join(term.fts() for term in group)
             parts.append(f"({alternatives})" if len(group) > 1 else alternatives)
-        for tag in self.tags:
-            parts.append("tags : " + Term(words_of(tag)).fts())
         if not parts:
             return ""  # FTS5 cannot express "everything except": the caller says so instead
         expression = " AND ".join(parts)
@@ -94,13 +138,23 @@ def parse_query(text: str, typing: bool = True) -> Query:
         if bare == "OR" and not minus:
             pending_or = bool(query.groups)
             continue
-        if field_name is not None or (bare and ":" in bare and _filter(query, bare, minus)):
-            if field_name is not None and not _filter(query, f"{field_name}:{field_value}", minus):
-                phrase = f"{field_name} {field_value}"
+        column = ""
+        if field_name is None and bare and _FIELD_NAME.fullmatch(bare.partition(":")[0]):
+            name, colon, value = bare.partition(":")
+            if colon and value and not value.startswith("/"):  # not a web address
+                field_name, field_value = name, value
+        if field_name is not None:
+            if field_name.casefold() == "title":
+                column = "title"
+                if match.group(2) is not None:  # title:"a phrase"
+                    phrase, bare = field_value, None
+                else:
+                    bare = field_value
             else:
+                query.error = query.error or _filter(query, field_name, field_value, minus)
                 continue
         if phrase is not None:
-            term = Term(words_of(phrase)[:MAX_TERMS])
+            term = Term(words_of(phrase)[:MAX_TERMS], column=column)
         else:
             words = words_of(bare or "")
             still_typing = typing and is_last and match.end() == len(text)
@@ -108,7 +162,7 @@ def parse_query(text: str, typing: bool = True) -> Query:
             # A one-letter prefix matches half the dictionary and helps nobody.
             long_enough = bool(words) and len(words[-1]) >= MIN_PREFIX_CHARS
             prefix = long_enough and not minus and (still_typing or explicit_prefix)
-            term = Term(words[:MAX_TERMS], prefix=prefix)
+            term = Term(words[:MAX_TERMS], prefix=prefix, column=column)
         if not term.words:
             continue
         count += 1
@@ -125,19 +179,48 @@ def parse_query(text: str, typing: bool = True) -> Query:
     return query
 
 
-def _filter(query: Query, token: str, minus: str) -> bool:
-    """Apply `name:value` if it is a filter we know; False lets it be searched as words."""
-    name, _, value = token.partition(":")
+def _filter(query: Query, name: str, value: str, minus: str) -> str:
+    """Apply the filter `name:value` (negated with `minus`); '' or what is wrong with it."""
     name = name.casefold()
     value = value.strip()
-    if name == "tag" and value and not minus:
-        query.tags.append(value)
-        return True
-    if name == "is" and value.casefold() in _STATE_FILTERS and not minus:
+    if name not in FIELDS:
+        known = ", ".join(f"{field}:" for field in FIELDS)
+        return f"{name}: is not a filter; the filters are {known} (quote it to search the words)."
+    if not value:
+        return f"{name}: needs a value, as in {name}:{_EXAMPLES[name]}."
+    if name == "tag":
+        (query.excluded_tags if minus else query.tags).append(value)
+    elif name == "feed":
+        (query.excluded_feeds if minus else query.feeds).append(value)
+    elif name == "is":
         state = value.casefold()
-        query.states.add("bookmarked" if state == "starred" else state)
-        return True
-    if name in ("after", "before") and re.fullmatch(r"\d{4}(-\d{2}){0,2}", value) and not minus:
+        if state not in _STATE_FILTERS:
+            return f"is:{value} is not a state; use is:bookmarked, is:unread or is:read."
+        state = "bookmarked" if state == "starred" else state
+        (query.excluded_states if minus else query.states).add(state)
+    else:
+        if minus:
+            other = "before" if name == "after" else "after"
+            return f"-{name}: cannot be negated; use {other}:{value} instead."
+        if not _valid_date(value):
+            return f"{name}:{value} is not a date; write it as 2024, 2024-07 or 2024-07-31."
         setattr(query, name, value)
-        return True
-    return False
+    return ""
+
+
+_EXAMPLES = {
+    "tag": "NATO", "feed": "\"Harbour News\"", "is": "unread", "title": "lighthouse",
+    "after": "2024-01-01", "before": "2024-02",
+}  # fmt: skip
+
+
+def _valid_date(value: str) -> bool:
+    match = _DATE.fullmatch(value)
+    if match is None:
+        return False
+    year, month, day = (int(part) if part else 1 for part in match.groups())
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True

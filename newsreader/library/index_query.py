@@ -1,0 +1,174 @@
+"""Runs parsed queries on the search index: word forms, exact forms first, newest first."""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+from collections.abc import Callable, Iterable, Sequence
+
+import orjson
+
+from newsreader.library.search_index import RANK_LIMIT, Hit, HitPage, SearchIndex, id_of, rowid_of
+from newsreader.text.highlight import SNIPPET_END, SNIPPET_START, fold
+from newsreader.text.query import Query, Term
+from newsreader.text.word_forms import MIN_STEM_CHARS, candidate_prefix, forms_among
+
+# The newest N of some article ids (the library knows every article's date).
+NewestFirst = Callable[[Sequence[str], int], list[str]]
+MAX_FORMS = 12  # a word with more forms in the library than this keeps its commonest ones
+# From the body (column 2): a snippet of the tags column would just list the tags.
+_SNIPPET = f"snippet(fts, 2, '{SNIPPET_START}', '{SNIPPET_END}', '…', 16)"
+
+
+def with_word_forms(index: SearchIndex, query: Query) -> Query:
+    """The query with each single word also matching its other forms in the library (`drone`
+    finds `drones`); phrases stay phrases."""
+    with index.reading() as db:
+
+        def expand(term: Term) -> Term:
+            if len(term.words) != 1:
+                return term
+            forms = _forms(db, term.words[0], term.prefix)
+            return dataclasses.replace(term, forms=forms) if forms else term
+
+        groups = [[expand(term) for term in group] for group in query.groups]
+        excluded = [expand(term) for term in query.excluded]
+    return dataclasses.replace(query, groups=groups, excluded=excluded)
+
+
+def _forms(db: sqlite3.Connection, word: str, prefix: bool) -> tuple[str, ...]:
+    start = candidate_prefix(word)
+    if len(start) < MIN_STEM_CHARS:
+        return ()
+    rows = db.execute(
+        "SELECT term, doc FROM fts_vocab WHERE term >= ? AND term < ?",
+        (start, start + "\U0010ffff"),
+    ).fetchall()
+    folded = fold(word)
+    docs = dict(rows)
+    # A prefix being typed finds its longer forms already; the others are what it adds.
+    candidates = [term for term in docs if not (prefix and term.startswith(folded))]
+    forms = forms_among(word, candidates)
+    forms.sort(key=lambda term: -docs[term])
+    return tuple(forms[:MAX_FORMS])
+
+
+def estimate(db: sqlite3.Connection, query: Query) -> int:
+    """An upper bound on matches, from the rarest required word's document count."""
+    counts = []
+    for group in query.groups:
+        counts.append(sum(_term_count(db, term) for term in group))
+    return min(counts) if counts else 0
+
+
+def _term_count(db: sqlite3.Connection, term: Term) -> int:
+    counts = []
+    for position, word in enumerate(term.words):
+        # The index folds case and accents: so must the look-up (`über` is stored as `uber`).
+        token = fold(word)
+        if term.prefix and position == len(term.words) - 1:
+            row = db.execute(
+                "SELECT sum(doc) FROM fts_vocab WHERE term >= ? AND term < ?",
+                (token, token + "\U0010ffff"),
+            ).fetchone()
+        else:
+            row = db.execute("SELECT doc FROM fts_vocab WHERE term = ?", (token,)).fetchone()
+        counts.append(int(row[0] or 0) if row else 0)
+    count = min(counts) if counts else 0
+    for form in term.forms:
+        row = db.execute("SELECT doc FROM fts_vocab WHERE term = ?", (form,)).fetchone()
+        count += int(row[0] or 0) if row else 0
+    return count
+
+
+def run_query(
+    index: SearchIndex,
+    query: Query,
+    limit: int,
+    only: Iterable[str] | None,
+    excluding: Iterable[str] | None,
+    newest_first: NewestFirst,
+    by_date: bool = False,
+) -> HitPage:
+    """The best `limit` matches of `query` within `only` and outside `excluding`: by relevance,
+    articles with the words as typed before those with other forms only; or newest first (on
+    request, and for result sets too large to rank)."""
+    condition, params = _condition(query, only, excluding)
+    with index.reading() as db:
+        ranked = estimate(db, query) <= RANK_LIMIT
+        if by_date or not ranked:
+            return _newest_first(db, condition, params, limit, newest_first, ranked)
+        rows = []
+        if query.has_forms:  # the words as typed first
+            exact_condition, exact_params = _condition(query.exact(), only, excluding)
+            rows = _ranked(db, exact_condition, exact_params, limit)
+            if len(rows) < limit:
+                seen = orjson.dumps([row[0] for row in rows]).decode()
+                more = f"{condition} AND rowid NOT IN (SELECT value FROM json_each(:seen))"
+                rows += _ranked(db, more, {**params, "seen": seen}, limit - len(rows))
+        else:
+            rows = _ranked(db, condition, params, limit)
+        if len(rows) < limit:
+            total = len(rows)
+        else:
+            total = db.execute(f"SELECT count(*) FROM fts WHERE {condition}", params).fetchone()[0]
+    hits = [Hit(id_of(rowid), float(-score), text) for rowid, score, text in rows]
+    return HitPage(hits, total, True, True)
+
+
+def _condition(
+    query: Query, only: Iterable[str] | None, excluding: Iterable[str] | None
+) -> tuple[str, dict[str, object]]:
+    where = ["fts MATCH :match"]
+    params: dict[str, object] = {"match": query.fts()}
+    if only is not None:
+        where.append("rowid IN (SELECT value FROM json_each(:only))")
+        params["only"] = orjson.dumps([rowid_of(d) for d in only]).decode()
+    if excluding is not None:
+        where.append("rowid NOT IN (SELECT value FROM json_each(:excluding))")
+        params["excluding"] = orjson.dumps([rowid_of(d) for d in excluding]).decode()
+    if query.after:
+        where.append("date >= :after")
+        params["after"] = query.after
+    if query.before:
+        where.append("date < :before")
+        params["before"] = query.before
+    return " AND ".join(where), params
+
+
+def _ranked(
+    db: sqlite3.Connection, condition: str, params: dict[str, object], limit: int
+) -> list[tuple[int, float, str]]:
+    # Only a bare `ORDER BY rank` lets FTS5 sort inside the index and stop at the limit.
+    rows = db.execute(
+        f"SELECT rowid, rank, {_SNIPPET}, date FROM fts WHERE {condition} ORDER BY rank"
+        " LIMIT :limit",
+        {**params, "limit": limit},
+    ).fetchall()
+    # Equal scores (the same text twice), newest first: a stable sort by date, then by score.
+    rows.sort(key=lambda row: row[3], reverse=True)
+    rows.sort(key=lambda row: row[1])
+    return [(rowid, score, text) for rowid, score, text, _ in rows]
+
+
+def _newest_first(
+    db: sqlite3.Connection,
+    condition: str,
+    params: dict[str, object],
+    limit: int,
+    newest_first: NewestFirst,
+    ranked: bool,
+) -> HitPage:
+    """Every match's id (cheap: no text is read), the newest `limit` by the library's dates,
+    then snippets for just those."""
+    matching = [id_of(r) for (r,) in db.execute(f"SELECT rowid FROM fts WHERE {condition}", params)]
+    chosen = newest_first(matching, limit)
+    wanted = orjson.dumps([rowid_of(d) for d in chosen]).decode()
+    rows = db.execute(
+        f"SELECT rowid, rank, {_SNIPPET} FROM fts WHERE {condition}"
+        " AND rowid IN (SELECT value FROM json_each(:wanted))",
+        {**params, "wanted": wanted},
+    ).fetchall()
+    found = {id_of(rowid): (score, text) for rowid, score, text in rows}
+    hits = [Hit(d, float(-found[d][0]), found[d][1]) for d in chosen if d in found]
+    return HitPage(hits, len(matching), True, ranked)
