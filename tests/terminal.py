@@ -5,8 +5,8 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
-import signal
 import pty
+import signal
 import struct
 import sys
 import termios
