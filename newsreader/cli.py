@@ -47,6 +47,12 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("query", nargs="+", metavar="QUERY")
     search.add_argument("--limit", type=int, default=20, help="at most N results (default 20)")
     search.add_argument("--json", action="store_true", help="print one JSON array")
+    search.add_argument(
+        "--sort",
+        choices=("relevance", "date"),
+        default="relevance",
+        help="best matches first (default) or newest first",
+    )
 
     tags = commands.add_parser("tags", parents=[common], help="list tags with article counts")
     tags.add_argument("--json", action="store_true", help="print one JSON array")

@@ -170,7 +170,11 @@ def _search(library: Library, args: argparse.Namespace, output: Output) -> int:
         return EXIT_USAGE
     with output.progress("Updating the search index") as progress:
         sync_index(library, progress)
-    found = search(library, " ".join(args.query), limit=args.limit, typing=False)
+    by_date = args.sort == "date"
+    found = search(library, " ".join(args.query), limit=args.limit, typing=False, by_date=by_date)
+    if found.query.error:
+        output.error(found.message)
+        return EXIT_USAGE
     states = library.states()
     if args.json:
         output.json(

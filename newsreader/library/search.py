@@ -12,6 +12,7 @@ from newsreader.library.search_index import HitPage, IndexBusy
 from newsreader.library.suggest import did_you_mean
 from newsreader.model import Article
 from newsreader.text.query import Query, parse_query
+from newsreader.text.sanitize import sanitize_line
 
 Progress = Callable[[int, int], None]
 
@@ -31,12 +32,13 @@ class SearchResults:
     exact_total: bool = True
     ranked: bool = True
     suggestion: str = ""  # a word the library has, near one of the query's that it has not
+    suggestion_for: str = ""  # that word of the query, folded
 
     @property
     def message(self) -> str:
         """What to tell the person about these results, in plain words."""
-        if self.query.error:
-            return self.query.error
+        if self.query.error:  # it may quote what was typed or pasted: no control characters
+            return sanitize_line(self.query.error)
         if self.query.is_empty:
             return "Type words to search; quotes for a phrase, -word to leave out, tag:, is:unread."
         if not self.query.has_text and self.query.excluded:
@@ -116,7 +118,7 @@ def search(
             found.results.append(SearchResult(article, hit.score, hit.snippet))
     found.total, found.exact_total, found.ranked = page.total, page.exact_total, page.ranked
     if not found.results:
-        found.suggestion = did_you_mean(library.index, query)
+        found.suggestion_for, found.suggestion = did_you_mean(library.index, query)
     return found
 
 

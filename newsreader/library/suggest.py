@@ -11,9 +11,10 @@ from newsreader.text.query import Query
 MIN_WORD_CHARS = 4  # shorter words have too many neighbours for a guess to help
 
 
-def did_you_mean(index: SearchIndex, query: Query) -> str:
-    """For the first word of `query` that no article contains, the library's nearest word (at
-    most two edits away, one for short words; the commoner on a tie), else ''."""
+def did_you_mean(index: SearchIndex, query: Query) -> tuple[str, str]:
+    """For the first word of `query` that no article contains: that word (folded) and the
+    library's nearest word (at most two edits away, one for short words; the commoner on a
+    tie); else two empty strings."""
     with index.reading() as db:
         for term in query.terms:
             if len(term.words) != 1 or term.forms:
@@ -38,5 +39,5 @@ def did_you_mean(index: SearchIndex, query: Query) -> str:
                 default=None,
             )
             if best is not None and best[0] <= allowed:
-                return str(best[2])
-    return ""
+                return word, str(best[2])
+    return "", ""

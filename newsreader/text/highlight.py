@@ -51,8 +51,8 @@ def fold(text: str) -> str:
 def match_spans(text: str, terms: Iterable[Term]) -> list[tuple[int, int]]:
     """Where the query's terms occur in `text`, as sorted, non-overlapping (start, end) spans.
 
-    Matching is by whole words like the index (a prefix term matches word starts), ignoring
-    case and accents, so `cafe` marks `Café`.
+    Matching is by whole words like the index (a prefix term matches word starts; a term's
+    other forms match too), ignoring case and accents, so `cafe` marks `Café`.
     """
     folded = fold(text)
     spans: list[tuple[int, int]] = []
@@ -62,6 +62,12 @@ def match_spans(text: str, terms: Iterable[Term]) -> list[tuple[int, int]]:
             continue
         tail = r"\w*" if term.prefix else ""
         pattern = r"(?<!\w)" + r"\W+".join(words) + tail + r"(?!\w)"
+        if term.forms:  # other forms of the word (`drones` for `drone`) are matches too
+            pattern = (
+                f"(?:{pattern}|"
+                + "|".join(rf"(?<!\w){re.escape(f)}(?!\w)" for f in term.forms)
+                + ")"
+            )
         spans.extend(m.span() for m in re.finditer(pattern, folded))
     spans.sort()
     merged: list[tuple[int, int]] = []

@@ -141,7 +141,8 @@ def parse_query(text: str, typing: bool = True) -> Query:
         column = ""
         if field_name is None and bare and _FIELD_NAME.fullmatch(bare.partition(":")[0]):
             name, colon, value = bare.partition(":")
-            if colon and value and not value.startswith("/"):  # not a web address
+            known = name.casefold() in FIELDS
+            if colon and (value or known) and not value.startswith("/"):  # not a web address
                 field_name, field_value = name, value
         if field_name is not None:
             if field_name.casefold() == "title":

@@ -28,7 +28,7 @@ from newsreader.library.selection import (
 )
 from newsreader.library.subscriptions import Subscriptions
 from newsreader.model import Article, ArticleState, TagCount
-from newsreader.text.highlight import match_spans, snippet_pieces
+from newsreader.text.highlight import fold, match_spans, snippet_pieces
 from newsreader.text.links import safe_web_link
 from newsreader.ui.widgets.article_list import ArticleList
 from newsreader.ui.widgets.article_view import ArticleView
@@ -57,6 +57,8 @@ class ReaderScreen(Screen[None]):
         Binding("escape", "back", "Back", show=False, id="reader.back"),
         Binding("R", "refresh_feeds", "Refresh feeds", show=False, id="reader.refresh"),
         Binding("ctrl+r", "reload", "Reload library", show=False, id="reader.reload"),
+        Binding("s", "sort_results", "Sort: best/newest", id="reader.sort_results"),
+        Binding("tab", "accept_suggestion", "Take the suggested word", id="reader.suggestion"),
     ]
 
     def __init__(self, library: Library) -> None:
@@ -71,6 +73,7 @@ class ReaderScreen(Screen[None]):
         self.unread_count = 0
         self.feed_counts: tuple[TagCount, ...] = ()
         self.results: SearchResults | None = None
+        self.results_by_date = False
         self.loaded = False
 
     def compose(self) -> ComposeResult:
@@ -78,7 +81,8 @@ class ReaderScreen(Screen[None]):
             yield TagSidebar(id="tags")
             with Vertical(id="middle"):
                 yield Input(
-                    placeholder='Search: words, "a phrase", -word, tag:NATO, is:unread', id="search"
+                    placeholder='Search: words, "a phrase", -word, tag:, title:, is:unread',
+                    id="search",
                 )
                 yield Static(id="search-status")
                 yield ArticleList(id="articles")
@@ -99,8 +103,11 @@ class ReaderScreen(Screen[None]):
         self.set_class(self.size.width < NARROW_WIDTH, "-narrow")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("next_match", "previous_match"):
+        if action in ("next_match", "previous_match", "sort_results"):
             return self.results is not None  # hidden from the footer until there is a search
+        if action == "accept_suggestion":
+            # Without a suggestion, tab is tab again: the next pane.
+            return self.results is not None and bool(self.results.suggestion)
         return True
 
     def on_descendant_blur(self) -> None:
@@ -314,7 +321,9 @@ class ReaderScreen(Screen[None]):
         status = self.query_one("#search-status", Static)
         status.display = True
         if not box.value:
-            status.update('Words, "a phrase", -word, OR, tag:NATO, is:unread, after:2024-01-01')
+            status.update(
+                'Words, "a phrase", -word, OR, tag:NATO, feed:, title:, is:unread, after:2024-01'
+            )
         box.focus()
 
     @on(Input.Changed, "#search")
@@ -329,20 +338,24 @@ class ReaderScreen(Screen[None]):
     def run_search(self, text: str) -> None:
         """Search in a thread; a newer keystroke's search supersedes this one's result."""
         tag = self.selection.tag if self.selection.kind == "tag" else None
+        feed = self.selection.tag if self.selection.kind == "feed" else None
         states = {"bookmarks": ["bookmarked"], "unread": ["unread"]}.get(self.selection.kind, [])
         try:
             found = search(
-                self.library, text, limit=SEARCH_LIMIT, tag=tag, typing=True, states=states
+                self.library,
+                text,
+                limit=SEARCH_LIMIT,
+                tag=tag,
+                feed=feed,
+                typing=True,
+                states=states,
+                by_date=self.results_by_date,
             )
         except STORAGE_ERRORS as error:
             message = str(error) if isinstance(error, LibraryError) else f"Search failed: {error}"
             if not get_current_worker().is_cancelled:
                 self.app.call_from_thread(self._search_failed, message)
             return
-        if self.selection.kind == "feed":  # not in the index: narrow the page here
-            found.results = [
-                r for r in found.results if self.selection.admits(r.article, _NO_STATE)
-            ]
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._show_results, text, found)
 
@@ -360,7 +373,8 @@ class ReaderScreen(Screen[None]):
         self.query_one(ArticleList).show(
             articles, self.states, details, empty_message=found.message
         )
-        self.query_one("#search-status", Static).update(found.message)
+        # The message may quote what was typed: text, never markup.
+        self.query_one("#search-status", Static).update(Text(found.message))
         self._set_list_title(len(articles))
         self.refresh_bindings()
 
@@ -389,6 +403,24 @@ class ReaderScreen(Screen[None]):
         else:
             articles.focus()
 
+    def action_sort_results(self) -> None:
+        """s: search results by relevance, or newest first."""
+        self.results_by_date = not self.results_by_date
+        order = "newest first" if self.results_by_date else "best matches first"
+        self.notify(f"Results: {order}.", timeout=2)
+        self.run_search(self.query_one("#search", Input).value)
+
+    def action_accept_suggestion(self) -> None:
+        """tab after "did you mean": the suggested word replaces the one the library lacks."""
+        if self.results is None or not self.results.suggestion:
+            return
+        box = self.query_one("#search", Input)
+        wrong = self.results.suggestion_for
+        words = box.value.split(" ")
+        fixed = [self.results.suggestion if fold(w) == wrong else w for w in words]
+        box.value = " ".join(fixed)
+        box.cursor_position = len(box.value)
+
     def action_next_match(self) -> None:
         self._jump_to_match(1)
 
@@ -404,7 +436,7 @@ class ReaderScreen(Screen[None]):
         count = len(view.matches)
         results = self.results.message if self.results is not None else ""
         # The match first: the line is narrow, and the count of results is known already.
-        status.update(f"Match {view.current_match + 1} of {count} here · {results}")
+        status.update(Text(f"Match {view.current_match + 1} of {count} here · {results}"))
 
     def action_open_link(self) -> None:
         """Open the article's web link in the browser: http(s) only, never through a shell."""
