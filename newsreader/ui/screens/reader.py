@@ -58,7 +58,13 @@ class ReaderScreen(Screen[None]):
         Binding("R", "refresh_feeds", "Refresh feeds", show=False, id="reader.refresh"),
         Binding("ctrl+r", "reload", "Reload library", show=False, id="reader.reload"),
         Binding("s", "sort_results", "Sort: best/newest", id="reader.sort_results"),
-        Binding("tab", "accept_suggestion", "Take the suggested word", id="reader.suggestion"),
+        Binding(
+            "tab",
+            "accept_suggestion",
+            "Take the suggested word",
+            show=False,
+            id="reader.suggestion",
+        ),
     ]
 
     def __init__(self, library: Library) -> None:
@@ -105,9 +111,6 @@ class ReaderScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("next_match", "previous_match", "sort_results"):
             return self.results is not None  # hidden from the footer until there is a search
-        if action == "accept_suggestion":
-            # Without a suggestion, tab is tab again: the next pane.
-            return self.results is not None and bool(self.results.suggestion)
         return True
 
     def on_descendant_blur(self) -> None:
@@ -411,8 +414,10 @@ class ReaderScreen(Screen[None]):
         self.run_search(self.query_one("#search", Input).value)
 
     def action_accept_suggestion(self) -> None:
-        """tab after "did you mean": the suggested word replaces the one the library lacks."""
+        """tab after "did you mean": the suggested word replaces the one the library lacks.
+        Without a suggestion, tab is tab: the next pane (this binding hides Screen's own)."""
         if self.results is None or not self.results.suggestion:
+            self.focus_next()
             return
         box = self.query_one("#search", Input)
         wrong = self.results.suggestion_for
