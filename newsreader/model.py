@@ -37,6 +37,7 @@ class ParsedArticle:
     # The feed an entry came from, as the feed names itself (its own id or home link, else
     # where it was read from), never its title: scopes a guid that is not a URL.
     feed: str = ""
+    language: str = ""  # as the feed declares it ("de", "pt-BR"); "" when unknown
 
 
 class Article(NamedTuple):

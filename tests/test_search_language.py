@@ -22,7 +22,7 @@ from tests.conftest import Result
 from tests.ui_helpers import loaded, make_library, reader_app
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.benchmarks import search_quality  # noqa: E402
+from tests.benchmarks import search_quality
 
 Cli = Callable[..., Result]
 SAMPLE = "As NATO summit begins, Russia escalates its attack on Ukraine"
@@ -168,7 +168,7 @@ def test_too_many_to_rank_come_newest_first_and_sort_by_date(
                 published=f"2024-03-{day:02d}",
             )
             for day in (5, 21, 2, 17, 9)
-        ]  # fmt: skip
+        ]
     )
     by_date = ["Report 21", "Report 17", "Report 09", "Report 05", "Report 02"]
     assert titles(library, "harbour", by_date=True) == by_date
@@ -225,3 +225,40 @@ async def test_the_reader_takes_the_suggestion_with_tab_and_sorts_with_s(tmp_pat
         await pilot.press("slash", "ctrl+a", *"after:2024-13-99 x")
         await loaded(pilot)
         assert "is not a date" in str(status.render())
+
+
+def test_every_typo_of_the_query_set_is_mended_by_its_suggestion(tmp_path: Path) -> None:
+    library = search_quality.load_corpus(tmp_path)
+    targets = search_quality.resolve_targets(library, search_quality.load_queries())
+    typos = [q for q in search_quality.load_queries() if q["kind"] == "typo"]
+    mended = 0
+    for query in typos:
+        found = search(library, query["query"])
+        words = query["query"].split()
+        fixed = " ".join(
+            found.suggestion if w.casefold() == found.suggestion_for else w for w in words
+        )
+        ids = [r.article.id for r in search(library, fixed).results[:3]]
+        mended += found.suggestion != "" and targets[query["query"]] in ids
+    assert mended == len(typos) >= 8
+
+
+def test_word_forms_in_the_feed_s_language(library: Library) -> None:
+    """heise's feed is German (guessed: it does not say): German forms are found."""
+    import_paths(library, [Path(__file__).parent / "data" / "feeds" / "heise.atom"])
+    assert "german" in library.languages()
+    assert titles(library, "Erweiterungen")  # the feed says "Erweiterung"
+
+
+def test_a_feed_s_language_is_declared_or_guessed() -> None:
+    from newsreader.text.language import detect_language
+
+    assert (
+        detect_language("Die Regierung hat am Montag mitgeteilt, dass die Brücke nicht " * 3)
+        == "de"
+    )
+    assert (
+        detect_language("O governo disse que a ponte não será aberta para os carros " * 3) == "pt"
+    )
+    assert detect_language("The government said that the bridge will not open to cars " * 3) == "en"
+    assert detect_language("Short.") == ""

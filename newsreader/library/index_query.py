@@ -20,15 +20,20 @@ MAX_FORMS = 12  # a word with more forms in the library than this keeps its comm
 _SNIPPET = f"snippet(fts, 2, '{SNIPPET_START}', '{SNIPPET_END}', '…', 16)"
 
 
-def with_word_forms(index: SearchIndex, query: Query) -> Query:
+def with_word_forms(
+    index: SearchIndex, query: Query, languages: Sequence[str] = ("english",)
+) -> Query:
     """The query with each single word also matching its other forms in the library (`drone`
-    finds `drones`); phrases stay phrases."""
+    finds `drones`), by the stems of each of `languages`; phrases stay phrases."""
     with index.reading() as db:
 
         def expand(term: Term) -> Term:
             if len(term.words) != 1:
                 return term
-            forms = _forms(db, term.words[0], term.prefix)
+            found: dict[str, None] = {}
+            for language in languages:
+                found.update(dict.fromkeys(_forms(db, term.words[0], term.prefix, language)))
+            forms = tuple(found)[:MAX_FORMS]
             return dataclasses.replace(term, forms=forms) if forms else term
 
         groups = [[expand(term) for term in group] for group in query.groups]
@@ -36,8 +41,8 @@ def with_word_forms(index: SearchIndex, query: Query) -> Query:
     return dataclasses.replace(query, groups=groups, excluded=excluded)
 
 
-def _forms(db: sqlite3.Connection, word: str, prefix: bool) -> tuple[str, ...]:
-    start = candidate_prefix(word)
+def _forms(db: sqlite3.Connection, word: str, prefix: bool, language: str) -> tuple[str, ...]:
+    start = candidate_prefix(word, language)
     if len(start) < MIN_STEM_CHARS:
         return ()
     rows = db.execute(
@@ -48,7 +53,7 @@ def _forms(db: sqlite3.Connection, word: str, prefix: bool) -> tuple[str, ...]:
     docs = dict(rows)
     # A prefix being typed finds its longer forms already; the others are what it adds.
     candidates = [term for term in docs if not (prefix and term.startswith(folded))]
-    forms = forms_among(word, candidates)
+    forms = forms_among(word, candidates, language)
     forms.sort(key=lambda term: -docs[term])
     return tuple(forms[:MAX_FORMS])
 

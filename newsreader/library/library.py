@@ -20,6 +20,7 @@ from newsreader.library.errors import LibraryError, describe_os_error
 from newsreader.library.search_index import SearchIndex
 from newsreader.library.tinydb_files import document, open_db
 from newsreader.model import Article, ArticleState, ParsedArticle, TagCount
+from newsreader.text.word_forms import snowball_names
 
 ARTICLES = "articles"
 STATE = "state"
@@ -116,6 +117,7 @@ class Library:
         # Per derived store, the catalog signature it was last reconciled with in this process:
         # set after the work, from the signature read with the versions it applied.
         self.in_step: dict[str, Signature] = {}
+        self._languages: tuple[Signature, list[str]] = (None, ["english"])
 
     # -- reading -------------------------------------------------------------------------
 
@@ -149,6 +151,15 @@ class Library:
             return str(record.get("published") or record.get("added") or "")
 
         return heapq.nlargest(limit, doc_ids, key=date)
+
+    def languages(self) -> list[str]:
+        """The languages articles declare (feeds say theirs), English first and always:
+        what word forms are looked for in. Counted once per version of the catalog."""
+        signature = self.catalog_signature()
+        if self._languages[0] != signature or signature is None:
+            declared = {r["lang"] for r in self._records().values() if "lang" in r}
+            self._languages = (signature, ["english", *sorted(snowball_names(declared))])
+        return self._languages[1]
 
     def tagged(self, tag: str) -> set[str]:
         """Ids of the articles with exactly this tag (any case)."""
@@ -389,6 +400,7 @@ class Library:
             "added": now,
             # Only a feed entry can change under the same id (a file's id is its content).
             "hash": content_hash(item) if item.guid or item.link else "",
+            "lang": "" if item.language.casefold().startswith("en") else item.language,
         }
         record = {key: value for key, value in record.items() if value}
         if shard is not None:  # None: an article from before sequential body files

@@ -107,7 +107,7 @@ def search(
         sync_index(library)
     except IndexBusy:  # search what is indexed; the newest articles come with the next search
         query.notes.append("(the index is busy: the newest articles may be missing)")
-    query = with_word_forms(library.index, query)
+    query = with_word_forms(library.index, query, library.languages())
     found.query = query
     page: HitPage = run_query(
         library.index, query, limit, only, excluding, library.newest, by_date=by_date

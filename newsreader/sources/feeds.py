@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import time
 import warnings
 from collections.abc import Callable, Iterable, Mapping
@@ -15,6 +16,7 @@ import orjson
 
 from newsreader.model import ParsedArticle
 from newsreader.text.html_text import html_to_text
+from newsreader.text.language import detect_language
 from newsreader.text.sanitize import sanitize_line
 
 SUMMARY_WORDS = 55
@@ -55,8 +57,19 @@ def parse_feed(data: bytes, location: str = "") -> ParsedFeed:
         if not raw_entries and not named:
             problem = parsed.get("bozo_exception")
             raise NotAFeed(f"not a feed ({problem})" if problem else "not a feed")
-        entries = _each(raw_entries, lambda entry: _entry(entry, title, key))
+        entries = _with_language(
+            _each(raw_entries, lambda entry: _entry(entry, title, key)), feed.get("language")
+        )
     return ParsedFeed(title, link, entries, key)
+
+
+def _with_language(entries: list[ParsedArticle], language: object) -> list[ParsedArticle]:
+    """The feed's language on each entry (it picks the stemmer for word forms): as declared,
+    else guessed from the first entries' text."""
+    code = _text(language)
+    if not code:
+        code = detect_language(" ".join(entry.body[:1000] for entry in entries[:10]))
+    return [dataclasses.replace(e, language=code) for e in entries] if code else entries
 
 
 def _each(items: Iterable[Any], convert: Callable[[Any], ParsedArticle]) -> list[ParsedArticle]:
@@ -118,6 +131,7 @@ def _parse_json_feed(data: bytes, location: str) -> ParsedFeed:
         (item for item in items if isinstance(item, dict)),
         lambda item: _json_item(item, title, key),
     )
+    entries = _with_language(entries, feed.get("language"))
     return ParsedFeed(title, link, entries, key)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 
 import Stemmer
@@ -9,6 +10,26 @@ import Stemmer
 from newsreader.text.highlight import fold
 
 MIN_STEM_CHARS = 3
+# ISO 639-1 codes (what feeds declare) of the languages Snowball stems, English aside.
+_SNOWBALL = {
+    "ar": "arabic", "hy": "armenian", "eu": "basque", "ca": "catalan", "cs": "czech",
+    "da": "danish", "nl": "dutch", "fi": "finnish", "fr": "french", "de": "german",
+    "el": "greek", "hi": "hindi", "hu": "hungarian", "id": "indonesian", "ga": "irish",
+    "it": "italian", "lt": "lithuanian", "ne": "nepali", "no": "norwegian", "nb": "norwegian",
+    "nn": "norwegian", "fa": "persian", "pl": "polish", "pt": "portuguese", "ro": "romanian",
+    "ru": "russian", "sr": "serbian", "es": "spanish", "sv": "swedish", "ta": "tamil",
+    "tr": "turkish", "yi": "yiddish",
+}  # fmt: skip
+
+
+def snowball_names(codes: Iterable[str]) -> set[str]:
+    """Snowball's names for the languages of these codes (`de`, `pt-BR`); unknown ones left out."""
+    names = set()
+    for code in codes:
+        name = _SNOWBALL.get(code.strip().casefold().replace("_", "-").split("-")[0])
+        if name is not None and name in Stemmer.algorithms():
+            names.add(name)
+    return names
 
 
 @lru_cache(maxsize=4096)
