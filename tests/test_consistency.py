@@ -299,7 +299,29 @@ def test_setting_state_is_one_write_whether_or_not_ids_are_new(
     assert all(state.bookmarked for state in Library(library.path).states().values())
 
 
-def test_a_failing_index_writer_never_hangs_the_import(
+def test_a_dead_index_writer_never_hangs_the_import(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsreader.library.index_writer import BackgroundIndexWriter
+
+    import_paths(library, [write_articles(tmp_path / "first", 5)])
+    real_add = BackgroundIndexWriter.add
+
+    def kill_then_add(self: BackgroundIndexWriter, contents: list[object]) -> None:
+        self._process.kill()  # the helper dies, as a crash or the OOM killer would end it
+        self._process.join()
+        real_add(self, contents)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(BackgroundIndexWriter, "add", kill_then_add)
+    monkeypatch.setattr("newsreader.library.importer.INDEX_BATCH", 10)
+    start = time.monotonic()
+    report = import_paths(library, [write_articles(tmp_path / "second", 50, seed=3)])
+    assert time.monotonic() - start < 15
+    assert len(report.added) == 50 and report.index_problem == ""  # the reconcile made up
+    assert library.index.applied() == library.versions()
+
+
+def test_an_index_that_cannot_be_written_is_said_and_mended_later(
     library: Library, write_article: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from newsreader.library import search_index
@@ -307,7 +329,13 @@ def test_a_failing_index_writer_never_hangs_the_import(
     def broken(self: object, contents: object) -> None:
         raise sqlite3.OperationalError("disk I/O error")
 
+    from newsreader.library.index_writer import BackgroundIndexWriter
+
+    def dead(self: BackgroundIndexWriter, contents: list[object]) -> None:
+        self._process.kill()
+
     path = write_article("a.txt", "Lighthouse", "The lamp shines.")
+    monkeypatch.setattr(BackgroundIndexWriter, "add", dead)
     monkeypatch.setattr(search_index.IndexTransaction, "apply", broken)
     monkeypatch.setattr("newsreader.library.importer.INDEX_BATCH", 1)
     start = time.monotonic()

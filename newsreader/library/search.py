@@ -69,9 +69,10 @@ def sync_index(library: Library, progress: Progress | None = None, force: bool =
         return False
     if force:
         index.rebuild()
-        index.use_bulk_cache()
     else:
         index.prepare()
+    if force or index.is_empty():  # building from nothing: FTS5 merges faster in a big cache
+        index.use_bulk_cache()
     done, in_step_with = reconcile(library, index, progress)
     library.in_step[index.name] = in_step_with
     return force or bool(done)

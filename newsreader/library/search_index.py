@@ -244,6 +244,10 @@ class SearchIndex:
 
     # -- writing ---------------------------------------------------------------------------
 
+    def is_empty(self) -> bool:
+        with self._lock, self._errors():
+            return self._connect().execute("SELECT 1 FROM applied LIMIT 1").fetchone() is None
+
     def applied(self) -> dict[str, str]:
         with self._lock, self._errors():
             return dict(self._connect().execute("SELECT id, version FROM applied").fetchall())
