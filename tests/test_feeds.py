@@ -158,7 +158,7 @@ def test_subscribe_refresh_304_404_timeout_update_redirect(library: Library) -> 
         server.routes["/harbour.xml"] = rss("Updated: a keeper now lives in the tower.")
         third = {o.feed.url.rsplit("/", 1)[1]: o for o in refresh_feeds(library, timeout=1.0)}
         assert third["harbour.xml"].updated == 1 and third["harbour.xml"].added == 0
-        assert search(library, "keeper").total == 1
+        assert search(library, '"keeper"').total == 1
         saved = {f.url.rsplit("/", 1)[1]: f for f in Subscriptions(library).all()}
         assert saved["harbour.xml"].title == "Harbour News" and saved["harbour.xml"].etag
         assert saved["missing.xml"].error == "HTTP 404 Not Found"

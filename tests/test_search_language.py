@@ -262,3 +262,8 @@ def test_a_feed_s_language_is_declared_or_guessed() -> None:
     )
     assert detect_language("The government said that the bridge will not open to cars " * 3) == "en"
     assert detect_language("Short.") == ""
+
+
+def test_a_quoted_word_is_exactly_that_word(sample: Library) -> None:
+    assert titles(sample, '"drone"') == []
+    assert titles(sample, '"drones"') == [SAMPLE]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
+from itertools import islice
 
 import orjson
 
@@ -13,9 +14,10 @@ from newsreader.text.highlight import SNIPPET_END, SNIPPET_START, fold
 from newsreader.text.query import Query, Term
 from newsreader.text.word_forms import MIN_STEM_CHARS, candidate_prefix, forms_among
 
-# The newest N of some article ids (the library knows every article's date).
-NewestFirst = Callable[[Sequence[str], int], list[str]]
+# Every article's index rowid, newest first (the library knows the dates).
+NewestFirst = Callable[[], Sequence[int]]
 MAX_FORMS = 12  # a word with more forms in the library than this keeps its commonest ones
+NEWEST_CHUNK = 2000  # newest articles tried at a time for a set too large to rank
 # From the body (column 2): a snippet of the tags column would just list the tags.
 _SNIPPET = f"snippet(fts, 2, '{SNIPPET_START}', '{SNIPPET_END}', '…', 16)"
 
@@ -28,7 +30,7 @@ def with_word_forms(
     with index.reading() as db:
 
         def expand(term: Term) -> Term:
-            if len(term.words) != 1:
+            if len(term.words) != 1 or term.quoted:
                 return term
             found: dict[str, None] = {}
             for language in languages:
@@ -100,16 +102,17 @@ def run_query(
     request, and for result sets too large to rank)."""
     condition, params = _condition(query, only, excluding)
     with index.reading() as db:
-        ranked = estimate(db, query) <= RANK_LIMIT
+        estimated = estimate(db, query)
+        ranked = estimated <= RANK_LIMIT
         if by_date or not ranked:
-            return _newest_first(db, condition, params, limit, newest_first, ranked)
+            return _newest_first(db, condition, params, limit, newest_first, ranked, estimated)
         rows = []
         if query.has_forms:  # the words as typed first
             exact_condition, exact_params = _condition(query.exact(), only, excluding)
             rows = _ranked(db, exact_condition, exact_params, limit)
             if len(rows) < limit:
                 seen = orjson.dumps([row[0] for row in rows]).decode()
-                more = f"{condition} AND rowid NOT IN (SELECT value FROM json_each(:seen))"
+                more = f"{condition} AND +rowid NOT IN (SELECT value FROM json_each(:seen))"
                 rows += _ranked(db, more, {**params, "seen": seen}, limit - len(rows))
         else:
             rows = _ranked(db, condition, params, limit)
@@ -126,11 +129,13 @@ def _condition(
 ) -> tuple[str, dict[str, object]]:
     where = ["fts MATCH :match"]
     params: dict[str, object] = {"match": query.fts()}
+    # `+rowid`: a plain `rowid IN` makes SQLite run the full-text query once per listed id
+    # (1.6 s for 200 ids at 100,000 articles); with `+` it runs once and filters (20 ms).
     if only is not None:
-        where.append("rowid IN (SELECT value FROM json_each(:only))")
+        where.append("+rowid IN (SELECT value FROM json_each(:only))")
         params["only"] = orjson.dumps([rowid_of(d) for d in only]).decode()
     if excluding is not None:
-        where.append("rowid NOT IN (SELECT value FROM json_each(:excluding))")
+        where.append("+rowid NOT IN (SELECT value FROM json_each(:excluding))")
         params["excluding"] = orjson.dumps([rowid_of(d) for d in excluding]).decode()
     if query.after:
         where.append("date >= :after")
@@ -163,17 +168,39 @@ def _newest_first(
     limit: int,
     newest_first: NewestFirst,
     ranked: bool,
+    estimated: int,
 ) -> HitPage:
-    """Every match's id (cheap: no text is read), the newest `limit` by the library's dates,
-    then snippets for just those."""
-    matching = [id_of(r) for (r,) in db.execute(f"SELECT rowid FROM fts WHERE {condition}", params)]
-    chosen = newest_first(matching, limit)
-    wanted = orjson.dumps([rowid_of(d) for d in chosen]).decode()
+    """The newest `limit` matches, then snippets for just those. A set too large to rank is
+    dense: the library's newest articles are tried a chunk at a time, and the first chunk
+    almost always holds enough; a smaller set is listed whole (cheap: rowids only) and counted."""
+    order = newest_first()
+    chosen: list[int] = []
+    if ranked:
+        matching = {r for (r,) in db.execute(f"SELECT rowid FROM fts WHERE {condition}", params)}
+        chosen = list(islice((r for r in order if r in matching), limit))
+        total, exact = len(matching), True
+    else:
+        for start in range(0, len(order), NEWEST_CHUNK):
+            chunk = order[start : start + NEWEST_CHUNK]
+            listed = orjson.dumps(chunk).decode()
+            found = {
+                r
+                for (r,) in db.execute(
+                    f"SELECT rowid FROM fts WHERE {condition}"
+                    " AND +rowid IN (SELECT value FROM json_each(:chunk))",
+                    {**params, "chunk": listed},
+                )
+            }
+            chosen += [r for r in chunk if r in found][: limit - len(chosen)]
+            if len(chosen) >= limit:
+                break
+        total, exact = max(estimated, len(chosen)), len(chosen) < limit
+    wanted = orjson.dumps(chosen).decode()
     rows = db.execute(
         f"SELECT rowid, rank, {_SNIPPET} FROM fts WHERE {condition}"
-        " AND rowid IN (SELECT value FROM json_each(:wanted))",
+        " AND +rowid IN (SELECT value FROM json_each(:wanted))",
         {**params, "wanted": wanted},
     ).fetchall()
-    found = {id_of(rowid): (score, text) for rowid, score, text in rows}
-    hits = [Hit(d, float(-found[d][0]), found[d][1]) for d in chosen if d in found]
-    return HitPage(hits, len(matching), True, ranked)
+    snippets = {rowid: (score, text) for rowid, score, text in rows}
+    hits = [Hit(id_of(r), float(-snippets[r][0]), snippets[r][1]) for r in chosen if r in snippets]
+    return HitPage(hits, total if exact else max(total, len(hits)), exact, ranked)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import heapq
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
@@ -17,7 +16,7 @@ from filelock import FileLock
 from newsreader.library.bodies import BodyFiles, FileAssigner, file_of
 from newsreader.library.derived import ArticleContent, Signature
 from newsreader.library.errors import LibraryError, describe_os_error
-from newsreader.library.search_index import SearchIndex
+from newsreader.library.search_index import SearchIndex, rowid_of
 from newsreader.library.tinydb_files import document, open_db
 from newsreader.model import Article, ArticleState, ParsedArticle, TagCount
 from newsreader.text.word_forms import snowball_names
@@ -118,6 +117,7 @@ class Library:
         # set after the work, from the signature read with the versions it applied.
         self.in_step: dict[str, Signature] = {}
         self._languages: tuple[Signature, list[str]] = (None, ["english"])
+        self._date_order: tuple[Signature, list[int]] = (None, [])
 
     # -- reading -------------------------------------------------------------------------
 
@@ -142,15 +142,22 @@ class Library:
         found.sort(key=lambda a: a.date, reverse=True)
         return found
 
-    def newest(self, doc_ids: Sequence[str], limit: int) -> list[str]:
-        """The newest `limit` of these articles, newest first."""
-        records = self._records()
+    def rowids_newest_first(self) -> list[int]:
+        """Every article's search-index rowid, newest first (same date: last imported first);
+        sorted once per version of the catalog."""
+        signature = self.catalog_signature()
+        if self._date_order[0] != signature or signature is None:
+            records = self._records()
+            ids = list(records)
+            ids.reverse()  # the file keeps import order; the stable sort keeps it for ties
 
-        def date(doc_id: str) -> str:
-            record = records.get(doc_id) or {}
-            return str(record.get("published") or record.get("added") or "")
+            def date(doc_id: str) -> str:
+                record = records[doc_id]
+                return str(record.get("published") or record.get("added") or "")
 
-        return heapq.nlargest(limit, doc_ids, key=date)
+            ids.sort(key=date, reverse=True)
+            self._date_order = (signature, [rowid_of(doc_id) for doc_id in ids])
+        return self._date_order[1]
 
     def languages(self) -> list[str]:
         """The languages articles declare (feeds say theirs), English first and always:

@@ -111,7 +111,7 @@ def search(
     query = with_word_forms(library.index, query, library.languages())
     found.query = query
     page: HitPage = run_query(
-        library.index, query, limit, only, excluding, library.newest, by_date=by_date
+        library.index, query, limit, only, excluding, library.rowids_newest_first, by_date=by_date
     )
     for hit in page.hits:
         article = library.article(hit.id)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from rapidfuzz.distance import Levenshtein
-
 from newsreader.library.search_index import SearchIndex
 from newsreader.text.highlight import fold
 from newsreader.text.query import Query
@@ -15,6 +13,8 @@ def did_you_mean(index: SearchIndex, query: Query) -> tuple[str, str]:
     """For the first word of `query` that no article contains: that word (folded) and the
     library's nearest word (at most two edits away, one for short words; the commoner on a
     tie); else two empty strings."""
+    from rapidfuzz.distance import Levenshtein  # only a search that found nothing needs it
+
     with index.reading() as db:
         for term in query.terms:
             if len(term.words) != 1 or term.forms:

@@ -23,12 +23,14 @@ _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 class Term:
     """A word or phrase to find; `prefix` when the last word may still be being typed;
     `forms`, other forms of a one-word term found in the library (`drones` for `drone`);
-    `column`, a column the term must be in (`title`)."""
+    `column`, a column the term must be in (`title`); `quoted`, typed in quotes: exactly
+    these words, no other forms."""
 
     words: tuple[str, ...]
     prefix: bool = False
     forms: tuple[str, ...] = ()
     column: str = ""
+    quoted: bool = False
 
     def fts(self) -> str:
         quoted = _quote(" ".join(self.words))
@@ -155,7 +157,7 @@ def parse_query(text: str, typing: bool = True) -> Query:
                 query.error = query.error or _filter(query, field_name, field_value, minus)
                 continue
         if phrase is not None:
-            term = Term(words_of(phrase)[:MAX_TERMS], column=column)
+            term = Term(words_of(phrase)[:MAX_TERMS], column=column, quoted=True)
         else:
             words = words_of(bare or "")
             still_typing = typing and is_last and match.end() == len(text)

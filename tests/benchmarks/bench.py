@@ -36,6 +36,8 @@ QUERIES = {
     "word in every article": EVERY_WORD,
     "two-word phrase": f'"{PHRASE}"',
     "prefix (typing)": RARE_WORD[:4],
+    "other word form": COMMON_WORD + "s",
+    "word form + tag": f"{RARE_WORD}s tag:NATO",
 }
 
 
@@ -66,8 +68,9 @@ def bench_import(work: Path, folder: Path, size: int, runs: int) -> dict[str, fl
         shutil.rmtree(db.parent, ignore_errors=True)
         db.parent.mkdir(parents=True)
         # Fill the library with the samples first, so only the import itself is timed.
+        seeds = Path(__file__).resolve().parents[2] / "seeds"
         subprocess.run(
-            [sys.executable, "-m", "newsreader", "--db", str(db), "tags"],
+            [sys.executable, "-m", "newsreader", "--db", str(db), "import", str(seeds)],
             check=True,
             capture_output=True,
         )
