@@ -118,6 +118,7 @@ class Library:
         self.in_step: dict[str, Signature] = {}
         self._languages: tuple[Signature, list[str]] = (None, ["english"])
         self._date_order: tuple[Signature, list[int]] = (None, [])
+        self._tag_index: tuple[Signature, dict[str, set[str]]] = (None, {})
 
     # -- reading -------------------------------------------------------------------------
 
@@ -169,13 +170,16 @@ class Library:
         return self._languages[1]
 
     def tagged(self, tag: str) -> set[str]:
-        """Ids of the articles with exactly this tag (any case)."""
-        wanted = tag.casefold()
-        return {
-            doc_id
-            for doc_id, record in self._records().items()
-            if any(t.casefold() == wanted for t in record.get("tags", ()))
-        }
+        """Ids of the articles with exactly this tag (any case); the map from tags to ids is
+        built once per version of the catalog."""
+        signature = self.catalog_signature()
+        if self._tag_index[0] != signature or signature is None:
+            index: dict[str, set[str]] = {}
+            for doc_id, record in self._records().items():
+                for name in record.get("tags", ()):
+                    index.setdefault(name.casefold(), set()).add(doc_id)
+            self._tag_index = (signature, index)
+        return set(self._tag_index[1].get(tag.casefold(), ()))
 
     def of_feed(self, name: str) -> set[str]:
         """Ids of the articles of the feed with this title (any case)."""
