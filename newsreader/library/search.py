@@ -51,7 +51,7 @@ class SearchResults:
         total = f"{self.total:,}" if self.exact_total else f"about {self.total:,}"
         text = f"{total} results" if self.total != 1 else "1 result"
         if shown < self.total:
-            text += f", best {shown:,} shown" if self.ranked else f", first {shown:,} shown"
+            text += f", best {shown:,} shown" if self.ranked else f", newest {shown:,} shown"
         if not self.ranked:
             text += " (too many to rank: add a word)"
         return " ".join([text, *self.query.notes])
