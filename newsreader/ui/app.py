@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from collections import deque
+from pathlib import Path
 from typing import ClassVar
 
+from rich.console import Console
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
 from textual.screen import Screen
+from textual.theme import ThemeProvider
+from textual.worker import WorkerFailed
 
 from newsreader.library import Library
 from newsreader.resources import resource_dir
+from newsreader.ui import crash
 from newsreader.ui.commands import ReaderCommands
+from newsreader.ui.guards import GuardedCommandPalette
 from newsreader.ui.screens.help import HelpScreen
 from newsreader.ui.screens.reader import ReaderScreen
 from newsreader.ui.widgets.article_list import ArticleList
@@ -32,6 +41,12 @@ class NewsReaderApp(App[None]):
     def __init__(self, library: Library) -> None:
         super().__init__()
         self.library = library
+        # Exit sentences name files: printed on one line (the terminal folds it for the eye)
+        # so that a path is copied whole, where Rich would break it at the console's width.
+        self.error_console = Console(markup=False, highlight=False, stderr=True, soft_wrap=True)
+        self.last_keys: deque[str] = deque(maxlen=crash.KEPT_KEYS)
+        self.crash_report: Path | None = None
+        self._crashed = False
 
     def get_default_screen(self) -> Screen[None]:
         return ReaderScreen(self.library)
@@ -55,6 +70,61 @@ class NewsReaderApp(App[None]):
                 ]
             )
         )
+
+    # -- the palette: Textual's, with a guard (see newsreader.ui.guards) -----------------
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
+            self.push_screen(GuardedCommandPalette(id="--command-palette"))
+
+    def search_themes(self) -> None:
+        self.push_screen(
+            GuardedCommandPalette(providers=[ThemeProvider], placeholder="Search for themes…")
+        )
+
+    # -- the last line of defence --------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        # Every key reaches the app once, unforwarded, before any widget sees it.
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            self.last_keys.append(event.key)
+        await super().on_event(event)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Anything unexpected: a crash report on disk, one sentence on the terminal, exit 1.
+
+        Replaces Textual's wall of traceback (`_fatal_error`); like it, this stops the app
+        through its normal exit, which gives the terminal back as it was.
+        """
+        if self._exception is None:
+            self._exception = error  # run_test raises it at the end: tests still fail on it
+            self._exception_event.set()
+        self._return_code = 1
+        cause = error.error if isinstance(error, WorkerFailed) else error
+        if self._crashed:
+            if self.crash_report is not None:
+                crash.append_report(self.crash_report, crash.format_error(cause))
+            return
+        self._crashed = True
+        try:
+            text = crash.report_text(
+                cause,
+                size=self._terminal_size(),
+                keys=self.last_keys,
+                screens=[type(screen).__name__ for screen in self.screen_stack],
+            )
+            self.crash_report = crash.write_report(text)
+        except Exception:  # the report is best effort; the sentence and the exit are not
+            self.crash_report = None
+        self._exit_renderables[:] = [crash.crash_sentence(cause, self.crash_report)]
+        self._close_messages_no_wait()
+
+    def _terminal_size(self) -> str:
+        try:
+            width, height = self.size
+        except Exception:  # before the driver has started there is no size yet
+            return "unknown"
+        return f"{width}x{height}"
 
 
 def run_reader(library: Library) -> int:

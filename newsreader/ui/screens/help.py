@@ -39,7 +39,7 @@ class HelpScreen(ModalScreen[None]):
     """Shown by `?`; any of escape, q or ? closes it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
+        Binding("escape,q,question_mark", "close", "Close", id="help.close"),
     ]
 
     def __init__(self, sections: list[tuple[str, Iterable[BindingType]]]) -> None:
@@ -53,3 +53,9 @@ class HelpScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         self.query_one("#help").border_title = "Keys"
         self.query_one("#help").border_subtitle = "esc to close"
+
+    def action_close(self) -> None:
+        # Textual 8.2.8's Screen.dismiss pops whatever screen is on top, and its action_dismiss
+        # waits before it does: another screen (a palette) can be on top by then.
+        if self.is_active:
+            self.dismiss()

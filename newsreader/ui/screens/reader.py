@@ -80,6 +80,7 @@ class ReaderScreen(Screen[None]):
         self.feed_counts: tuple[TagCount, ...] = ()
         self.results: SearchResults | None = None
         self.results_by_date = False
+        self._written_while_loading: dict[str, ArticleState] = {}
         self.loaded = False
 
     def compose(self) -> ComposeResult:
@@ -119,8 +120,14 @@ class ReaderScreen(Screen[None]):
 
     # -- loading -------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="load")
     def load_library(self) -> None:
+        """Read the library again (in a thread); marks written meanwhile are kept (see
+        `_loaded`)."""
+        self._written_while_loading = {}
+        self._load_in_thread()
+
+    @work(thread=True, exclusive=True, group="load")
+    def _load_in_thread(self) -> None:
         """Read titles, tags and state in a thread: the screen is up before they arrive."""
         # No collections while 100,000 articles are built: the collector would walk them again
         # and again for nothing (they all live until the next load). `_loaded` freezes them.
@@ -150,6 +157,11 @@ class ReaderScreen(Screen[None]):
         self, articles: list[Article], states: dict[str, ArticleState], counts: tuple[int, int]
     ) -> None:
         current = self.query_one(ArticleList).current
+        if self._written_while_loading:
+            # A mark written after the thread read the state file: newer than what it read.
+            states.update(self._written_while_loading)
+            counts = count_states(articles, states)
+            self._written_while_loading = {}
         self.articles, self.states = articles, states
         self.bookmarked_count, self.unread_count = counts
         self.loaded = True
@@ -308,6 +320,7 @@ class ReaderScreen(Screen[None]):
         # One article changed: adjust, rather than recount 100,000 (other processes' changes
         # arrive with the next reload).
         self.states[article.id] = state  # the dict the list holds too
+        self._written_while_loading[article.id] = state
         self.bookmarked_count += state.bookmarked - before.bookmarked
         self.unread_count -= state.read - before.read
         self.query_one(ArticleList).update_states(self.states, changed=article.id)

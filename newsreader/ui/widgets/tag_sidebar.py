@@ -13,6 +13,7 @@ from textual.widgets.option_list import Option
 
 from newsreader.library.selection import ALL, BOOKMARKS, UNREAD, Selection, SidebarCounts
 from newsreader.text.sanitize import for_display
+from newsreader.ui.guards import PagingOptionList
 
 _SPECIAL = {"all": ALL, "bookmarks": BOOKMARKS, "unread": UNREAD}
 
@@ -30,7 +31,7 @@ def _prompt(label: str, count: int) -> Content:
     return Content.assemble(name, gap, (number, "$text-muted"))
 
 
-class TagSidebar(OptionList):
+class TagSidebar(PagingOptionList):
     """Posts `Chosen` when a person picks an entry (enter or click)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
