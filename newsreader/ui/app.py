@@ -11,6 +11,7 @@ from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.theme import ThemeProvider
 from textual.worker import WorkerFailed
@@ -74,8 +75,20 @@ class NewsReaderApp(App[None]):
     # -- the palette: Textual's, with a guard (see newsreader.ui.guards) -----------------
 
     def action_command_palette(self) -> None:
-        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
+        # Found by the long monkey: two ctrl+p faster than a palette opens. The first palette
+        # is a child of the app before it is the screen on top, and a second with the same id
+        # raised DuplicateIds (Textual 8.2.8 checks only the screen on top).
+        if self.use_command_palette and not self._palette_exists():
             self.push_screen(GuardedCommandPalette(id="--command-palette"))
+
+    def _palette_exists(self) -> bool:
+        if isinstance(self.screen, CommandPalette):
+            return True
+        try:  # every screen the app holds, on the stack or still being added or removed
+            self.get_child_by_id("--command-palette")
+        except NoMatches:
+            return False
+        return True
 
     def search_themes(self) -> None:
         self.push_screen(
