@@ -8,7 +8,7 @@ import threading
 import webbrowser
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pytest
 from textual import events
@@ -368,3 +368,50 @@ def select_twice(app: App[None]) -> None:
     commands.highlighted = 0
     commands.action_select()
     commands.action_select()
+
+
+async def test_a_mark_written_while_two_reloads_overlap_is_what_the_screen_shows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ctrl+r, ctrl+r, b: the first reload's result comes first, then the second's, which
+    read the state file before the bookmark was written."""
+    library = make_library(tmp_path / "library.json")
+    app = reader_app(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        read = [threading.Event(), threading.Event()]
+        go = [threading.Event(), threading.Event()]
+        delivered = asyncio.Event()
+        real_states, real_loaded = library.states, screen._loaded
+        loads = iter(range(2))
+
+        def states_then_wait() -> dict[str, ArticleState]:
+            states = real_states()
+            if threading.current_thread() is not threading.main_thread():
+                load = next(loads)
+                read[load].set()
+                go[load].wait(10)
+            return states
+
+        def loaded_and_tell(*args: Any) -> None:
+            real_loaded(*args)
+            delivered.set()
+
+        monkeypatch.setattr(library, "states", states_then_wait)
+        monkeypatch.setattr(screen, "_loaded", loaded_and_tell)
+        await pilot.press("ctrl+r")
+        assert await asyncio.to_thread(read[0].wait, 10)
+        await pilot.press("ctrl+r")
+        assert await asyncio.to_thread(read[1].wait, 10)
+        await pilot.press("b")  # both reloads hold the states from before
+        go[0].set()
+        await asyncio.wait_for(delivered.wait(), 10)  # the first reload is on screen
+        go[1].set()
+        await loaded(pilot)
+        article = screen.query_one(ArticleList).current
+        assert article is not None
+        assert Library(library.path).state(article.id).bookmarked
+        assert screen.states.get(article.id, ArticleState()).bookmarked
+        assert screen._counts().bookmarked == 1

@@ -96,6 +96,7 @@ class Window:
         # The shell around the reader writes its exit status here: tmux's own pane_dead_status
         # was seen empty for a reader that had ended (its process left unreaped).
         self.exit_file = exit_file
+        self.socket_path: Path | None = None
 
     def tmux(self, *args: str) -> str:
         command = ["tmux", "-L", self.socket, "-f", str(self.config), *args]
@@ -108,6 +109,7 @@ class Window:
         size_args = ["-x", str(width), "-y", str(height)]
         # From the checkout: `python -m newsreader` runs this code, not an installed copy.
         self.tmux("new-session", "-d", "-s", "monkey", "-c", str(CHECKOUT), *size_args, shell)
+        self.socket_path = Path(self.tmux("display", "-p", "#{socket_path}").strip())
 
     def send(self, names: list[str]) -> None:
         self.tmux("send-keys", "-t", "monkey", *names)
@@ -127,6 +129,8 @@ class Window:
 
     def close(self) -> None:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
+        if self.socket_path is not None:  # tmux leaves its socket file behind
+            self.socket_path.unlink(missing_ok=True)
 
 
 def make_library(work: Path) -> Path:

@@ -80,7 +80,9 @@ class ReaderScreen(Screen[None]):
         self.feed_counts: tuple[TagCount, ...] = ()
         self.results: SearchResults | None = None
         self.results_by_date = False
-        self._written_while_loading: dict[str, ArticleState] = {}
+        # Marks written from this screen, counted: a load that began at another count may have
+        # read the state file before a write, and must not show the mark as it was.
+        self.state_writes = 0
         self.loaded = False
 
     def compose(self) -> ComposeResult:
@@ -123,11 +125,10 @@ class ReaderScreen(Screen[None]):
     def load_library(self) -> None:
         """Read the library again (in a thread); marks written meanwhile are kept (see
         `_loaded`)."""
-        self._written_while_loading = {}
-        self._load_in_thread()
+        self._load_in_thread(self.state_writes)
 
     @work(thread=True, exclusive=True, group="load")
-    def _load_in_thread(self) -> None:
+    def _load_in_thread(self, writes: int) -> None:
         """Read titles, tags and state in a thread: the screen is up before they arrive."""
         # No collections while 100,000 articles are built: the collector would walk them again
         # and again for nothing (they all live until the next load). `_loaded` freezes them.
@@ -147,21 +148,28 @@ class ReaderScreen(Screen[None]):
         finally:
             gc.enable()
         counts = count_states(articles, states)
-        self.app.call_from_thread(self._loaded, articles, states, counts)
+        self.app.call_from_thread(self._loaded, articles, states, counts, writes)
         # The list is on screen; the sidebar's counts (0.2 s at 100,000) follow.
         tags = tuple(self.library.tag_counts(articles))
         feeds = feed_counts(articles)
         self.app.call_from_thread(self._counted, tags, feeds)
 
     def _loaded(
-        self, articles: list[Article], states: dict[str, ArticleState], counts: tuple[int, int]
+        self,
+        articles: list[Article],
+        states: dict[str, ArticleState],
+        counts: tuple[int, int],
+        writes: int,
     ) -> None:
         current = self.query_one(ArticleList).current
-        if self._written_while_loading:
-            # A mark written after the thread read the state file: newer than what it read.
-            states.update(self._written_while_loading)
+        if writes != self.state_writes:
+            # A mark was written while the thread read: what it read may be older than the key
+            # press (or than another load's), so read the state file again (kilobytes).
+            try:
+                states = self.library.states()
+            except STORAGE_ERRORS:
+                states = {**states, **self.states}  # at least what this screen wrote
             counts = count_states(articles, states)
-            self._written_while_loading = {}
         self.articles, self.states = articles, states
         self.bookmarked_count, self.unread_count = counts
         self.loaded = True
@@ -320,7 +328,7 @@ class ReaderScreen(Screen[None]):
         # One article changed: adjust, rather than recount 100,000 (other processes' changes
         # arrive with the next reload).
         self.states[article.id] = state  # the dict the list holds too
-        self._written_while_loading[article.id] = state
+        self.state_writes += 1
         self.bookmarked_count += state.bookmarked - before.bookmarked
         self.unread_count -= state.read - before.read
         self.query_one(ArticleList).update_states(self.states, changed=article.id)
