@@ -4,7 +4,6 @@ failed on the code before the reconcile rule (see `newsreader.library.derived`).
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import subprocess
 import sys
@@ -80,6 +79,13 @@ def titles(library: Library, text: str) -> list[str]:
     return [r.article.title for r in search(library, text).results]
 
 
+def feed_file(folder: Path, title: str, body: str) -> Path:
+    """`harbour.xml` in `folder`, (re)written with one entry."""
+    path = folder / "harbour.xml"
+    path.write_bytes(rss(title, body))
+    return path
+
+
 def rss(title: str, body: str, guid: str = "entry-1") -> bytes:
     return f"""<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>{title}</title><link>https://harbour.example/</link>
@@ -149,14 +155,13 @@ def test_an_article_another_process_adds_during_an_import_is_indexed(
 def test_an_updated_entry_is_found_by_its_new_words_even_when_the_index_was_behind(
     library: Library, tmp_path: Path
 ) -> None:
-    feed = tmp_path / "harbour.xml"
-    feed.write_bytes(rss("Harbour News", "The zebra crossing is painted."))
-    import_paths(library, [feed])
+    import_paths(library, [feed_file(tmp_path, "Harbour News", "The zebra crossing is painted.")])
     assert titles(library, "zebra") == ["Harbour entry"]
     # Another process adds an article and does not index it: the index is now behind.
     Library(library.path).add([ParsedArticle("Unindexed", "s", "Some text.")])
-    feed.write_bytes(rss("Harbour News", "The giraffe enclosure opens."))
-    report = import_paths(library, [feed])
+    report = import_paths(
+        library, [feed_file(tmp_path, "Harbour News", "The giraffe enclosure opens.")]
+    )
     assert len(report.updated) == 1
     assert titles(library, "giraffe") == ["Harbour entry"]
     assert titles(library, "zebra") == []
@@ -166,13 +171,12 @@ def test_an_updated_entry_is_found_by_its_new_words_even_when_the_index_was_behi
 def test_a_renamed_feed_adds_no_duplicates_and_keeps_bookmarks(
     library: Library, tmp_path: Path
 ) -> None:
-    feed = tmp_path / "harbour.xml"
-    feed.write_bytes(rss("Harbour News", "The ferry runs hourly."))
-    import_paths(library, [feed])
+    import_paths(library, [feed_file(tmp_path, "Harbour News", "The ferry runs hourly.")])
     (doc_id,) = library.ids()
     library.set_state([doc_id], bookmarked=True)
-    feed.write_bytes(rss("Harbour & Coast News", "The ferry runs hourly."))
-    report = import_paths(library, [feed])
+    report = import_paths(
+        library, [feed_file(tmp_path, "Harbour & Coast News", "The ferry runs hourly.")]
+    )
     assert report.added == [] and library.ids() == [doc_id]
     assert library.state(doc_id).bookmarked
 
@@ -185,9 +189,7 @@ def test_an_entry_stored_under_its_old_title_scoped_id_keeps_it(
     old = ParsedArticle("Harbour entry", "s", "Old text.", source="Harbour News", guid="entry-1")
     (doc_id,), _ = library.add([old])
     library.set_state([doc_id], bookmarked=True)
-    feed = tmp_path / "harbour.xml"
-    feed.write_bytes(rss("Harbour News", "The ferry runs hourly."))
-    report = import_paths(library, [feed])
+    report = import_paths(library, [feed_file(tmp_path, "Harbour News", "The ferry runs hourly.")])
     assert report.added == [] and library.ids() == [doc_id]
     assert library.state(doc_id).bookmarked
     assert titles(library, "ferry") == ["Harbour entry"]
@@ -346,7 +348,6 @@ def test_an_index_that_cannot_be_written_is_said_and_mended_later(
     assert titles(Library(library.path), "lamp") == ["Lighthouse"]  # the next search mends it
 
 
-@pytest.mark.skipif(os.geteuid() != 0 and sys.platform != "linux", reason="linux only")
 def test_doctor_finds_a_damaged_feeds_file_commands_stop(tmp_path: Path) -> None:
     db = tmp_path / "library.json"
     feeds = tmp_path / "library.feeds.json"

@@ -48,12 +48,12 @@ def refresh_feeds(
             for feed in feeds
         }
         for done, future in enumerate(as_completed(futures), start=1):
-            feed = futures[future]
-            outcome, parsed = _parse(feed, future.result())
+            feed, fetched = futures[future], future.result()
+            outcome, parsed = _parse(feed, fetched)
             if parsed is None:
                 outcomes.append(outcome)
             else:
-                fetched_feeds.append((feed, future.result(), parsed))
+                fetched_feeds.append((feed, fetched, parsed))
             if progress is not None:
                 progress(done, len(feeds))
     outcomes += _store(library, fetched_feeds)

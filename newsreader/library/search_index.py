@@ -153,13 +153,14 @@ class SearchIndex:
         try:
             yield
         except sqlite3.Error as error:
-            if is_busy(error):
-                raise IndexBusy(self.path) from None
-            if is_damaged(error):
-                raise LibraryCorrupt(self.path, str(error)) from None
-            raise IndexUnavailable(
-                f"The search index {self.path} cannot be used: {error}."
-            ) from None
+            raise self._said(error) from None
+
+    def _said(self, error: sqlite3.Error) -> LibraryError:
+        if is_busy(error):
+            return IndexBusy(self.path)
+        if is_damaged(error):
+            return LibraryCorrupt(self.path, str(error))
+        return IndexUnavailable(f"The search index {self.path} cannot be used: {error}.")
 
     def use_bulk_cache(self) -> None:
         """A large page cache for building the index (an import, a rebuild): FTS5 merges its
@@ -178,12 +179,8 @@ class SearchIndex:
                 if self._schema() == SCHEMA_VERSION:
                     return
         except sqlite3.Error as error:
-            if is_busy(error):
-                raise IndexBusy(self.path) from None
             if not is_damaged(error):
-                raise IndexUnavailable(
-                    f"The search index {self.path} cannot be used: {error}."
-                ) from None
+                raise self._said(error) from None
             self._replace_damaged()
         self.rebuild()
 
