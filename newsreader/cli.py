@@ -61,6 +61,15 @@ def build_parser() -> argparse.ArgumentParser:
     mark.add_argument("ids", nargs="+", metavar="ID", help="article ids (a unique prefix will do)")
     mark.add_argument("--remove", action="store_true", help="remove the bookmarks instead")
 
+    quotes = commands.add_parser("quotes", parents=[common], help="quotations and who said them")
+    quotes.add_argument("ids", nargs="*", metavar="ID", help="only these articles")
+    quotes.add_argument(
+        "--speaker", metavar="NAME", help="only this speaker's (a last name will do)"
+    )
+    quotes.add_argument("--json", action="store_true", help="print one JSON array")
+    speakers = commands.add_parser("speakers", parents=[common], help="who is quoted most")
+    speakers.add_argument("--json", action="store_true", help="print one JSON array")
+
     commands.add_parser("reindex", parents=[common], help="rebuild the search index")
     sub = commands.add_parser("subscribe", parents=[common], help="subscribe to feeds")
     sub.add_argument("urls", nargs="+", metavar="URL", help="feed addresses (http or https)")

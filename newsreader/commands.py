@@ -15,6 +15,7 @@ from newsreader.library.doctor import check_library, restore_backups
 from newsreader.library.importer import import_paths
 from newsreader.library.search import search, sync_index
 from newsreader.model import Article, ArticleState, ImportReport, count_words
+from newsreader.quote_commands import QUOTE_COMMANDS
 from newsreader.resources import resource_dir
 from newsreader.text.highlight import plain_snippet, snippet_text
 
@@ -240,4 +241,5 @@ _COMMANDS = {
     "search": _search,
     "reindex": _reindex,
     **FEED_COMMANDS,
+    **QUOTE_COMMANDS,
 }

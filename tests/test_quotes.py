@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsreader.text.quotes import quote_spans
+from newsreader.text.quotes import quote_spans, top_level_quotations
 
 
 def quoted(text: str) -> list[tuple[int, str]]:
@@ -78,3 +78,23 @@ def test_spans_stay_inside_the_text_and_inside_their_paragraph(text: str) -> Non
         assert 0 <= span.start < span.end <= len(text)
         assert "\n" not in text[span.start : span.end]
         assert span.depth >= 1
+
+
+def test_a_possessive_typed_with_a_straight_quote_is_not_a_mark() -> None:
+    text = 'Kuwait"s oil minister said "we will not cut" and Iraq"s agreed.'
+    assert quoted(text) == [(1, '"we will not cut"')]
+
+
+def test_a_stray_straight_quote_at_a_paragraphs_end_opens_nothing() -> None:
+    assert quoted('Output at 15.8 mln bpd."\nNext.') == []
+
+
+def test_a_quotation_continued_over_paragraphs_is_one_quotation() -> None:
+    text = "“First part\n\n“Second part,” he said. “Another.”"
+    parts = [[text[p.start : p.end] for p in q] for q in top_level_quotations(text)]
+    assert parts == [["“First part", "“Second part,”"], ["“Another.”"]]
+
+
+def test_a_closed_quotation_does_not_continue_into_the_next_paragraph() -> None:
+    text = "“Closed.”\n\n“New one.”"
+    assert len(top_level_quotations(text)) == 2

@@ -11,7 +11,7 @@ import orjson
 
 from newsreader.library.search_index import RANK_LIMIT, Hit, HitPage, SearchIndex, id_of, rowid_of
 from newsreader.text.highlight import SNIPPET_END, SNIPPET_START, fold
-from newsreader.text.query import Query, Term
+from newsreader.text.query import Query, Term, fts_string
 from newsreader.text.word_forms import MIN_STEM_CHARS, candidate_prefix, forms_among
 
 # Every article's index rowid, newest first (the library knows the dates).
@@ -204,3 +204,26 @@ def _newest_first(
     snippets = {rowid: (score, text) for rowid, score, text in rows}
     hits = [Hit(id_of(r), float(-snippets[r][0]), snippets[r][1]) for r in chosen if r in snippets]
     return HitPage(hits, total if exact else max(total, len(hits)), exact, ranked)
+
+
+def speaker_match(words: tuple[str, ...]) -> str:
+    """An FTS5 expression for quotations whose speaker has all of `words`: a last name matches
+    the full name, and case and accents never matter (the tokenizer folds both)."""
+    return f"speaker : ({' '.join(fts_string(word) for word in words)})"
+
+
+def quote_match(words: tuple[str, ...]) -> str:
+    """An FTS5 expression for quotations saying `words`, as a phrase."""
+    return f"text : {fts_string(' '.join(words))}"
+
+
+def articles_quoted(index: SearchIndex, expression: str) -> set[str]:
+    """Ids of the articles with a quotation matching `expression` (`speaker_match`,
+    `quote_match`): `said:` and `quote:` in queries."""
+    with index.reading() as db:
+        rows = db.execute(
+            "SELECT DISTINCT article FROM quotations"
+            " WHERE id IN (SELECT rowid FROM quotes WHERE quotes MATCH ?)",
+            (expression,),
+        ).fetchall()
+    return {id_of(rowid) for (rowid,) in rows}

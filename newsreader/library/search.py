@@ -6,7 +6,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from newsreader.library.derived import reconcile
-from newsreader.library.index_query import run_query, with_word_forms
+from newsreader.library.index_query import (
+    articles_quoted,
+    quote_match,
+    run_query,
+    speaker_match,
+    with_word_forms,
+)
 from newsreader.library.library import Library
 from newsreader.library.search_index import HitPage, IndexBusy
 from newsreader.library.suggest import did_you_mean
@@ -101,7 +107,11 @@ def search(
     found = SearchResults(query)
     if query.error or query.is_empty or (not query.has_text and query.excluded):
         return found
-    only, excluding = _id_filters(library, query)
+    try:
+        only, excluding = _id_filters(library, query)
+    except IndexBusy:
+        query.error = "The search index is busy (another newsreader is writing it); try again."
+        return found
     if not query.has_text:
         return _filter_catalog(library, query, found, only, excluding, limit)
     try:
@@ -156,6 +166,17 @@ def _id_filters(library: Library, query: Query) -> tuple[set[str] | None, set[st
         narrow(library.of_feed(name))
     for name in query.excluded_feeds:
         excluding |= library.of_feed(name)
+    quoted = [*query.speakers, *query.excluded_speakers, *query.quoting, *query.excluded_quoting]
+    if quoted:
+        sync_index(library)
+    for words in query.speakers:
+        narrow(articles_quoted(library.index, speaker_match(words)))
+    for words in query.excluded_speakers:
+        excluding |= articles_quoted(library.index, speaker_match(words))
+    for words in query.quoting:
+        narrow(articles_quoted(library.index, quote_match(words)))
+    for words in query.excluded_quoting:
+        excluding |= articles_quoted(library.index, quote_match(words))
     if only is not None:
         only -= excluding
         return only, None

@@ -9,10 +9,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import orjson
+
 from newsreader.library.derived import ArticleContent
 from newsreader.library.errors import LibraryCorrupt, LibraryError
+from newsreader.text.speakers import EXTRACTOR_VERSION, extract_quotations
 
-SCHEMA_VERSION = "2"
+# Quotations are derived with the text: new extraction rules rebuild the index like a schema.
+SCHEMA_VERSION = f"3.{EXTRACTOR_VERSION}"
 # Column weights for bm25: a title match counts most, then tags, summary, body.
 RANK = "bm25(10.0, 3.0, 1.0, 5.0)"
 # Above this many estimated matches, ranking every match would make a keystroke slow (bm25 is
@@ -29,6 +33,15 @@ _SCHEMA = f"""
         tokenize = "unicode61 remove_diacritics 2");
     CREATE VIRTUAL TABLE IF NOT EXISTS fts_vocab USING fts5vocab(fts, 'row');
     CREATE TABLE IF NOT EXISTS applied(id TEXT PRIMARY KEY, version TEXT NOT NULL) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS quotations(
+        id INTEGER PRIMARY KEY, article INTEGER NOT NULL, position INTEGER NOT NULL,
+        start INTEGER NOT NULL, end INTEGER NOT NULL, text TEXT NOT NULL,
+        speaker TEXT, as_written TEXT, kind TEXT);
+    CREATE INDEX IF NOT EXISTS quotations_article ON quotations(article);
+    CREATE INDEX IF NOT EXISTS quotations_speaker ON quotations(speaker);
+    CREATE VIRTUAL TABLE IF NOT EXISTS quotes USING fts5(
+        text, speaker, content = 'quotations', content_rowid = 'id',
+        tokenize = "unicode61 remove_diacritics 2");
     INSERT INTO fts(fts, rank) VALUES('rank', '{RANK}');
     INSERT OR REPLACE INTO meta VALUES ('schema', '{SCHEMA_VERSION}');
 """
@@ -112,11 +125,45 @@ class IndexTransaction:
             "INSERT OR REPLACE INTO applied(id, version) VALUES (?, ?)",
             ((e.id, e.version) for e in batch),
         )
+        self._drop_quotations([e.id for e in batch])
+        since = self._db.execute("SELECT coalesce(max(id), 0) FROM quotations").fetchone()[0]
+        rows = []
+        for entry in batch:
+            article = rowid_of(entry.id)
+            for position, q in enumerate(extract_quotations(entry.body)):
+                rows.append(
+                    (article, position, q.start, q.end, q.text, q.speaker, q.as_written, q.kind)
+                )
+        self._db.executemany(
+            "INSERT INTO quotations(article, position, start, end, text, speaker, as_written, kind)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        if rows:
+            self._db.execute(
+                "INSERT INTO quotes(rowid, text, speaker) SELECT id, text, coalesce(speaker, '')"
+                " FROM quotations WHERE id > ?",
+                (since,),  # the rows just inserted: ids grow
+            )
 
     def drop(self, doc_ids: Iterable[str]) -> None:
         ids = list(doc_ids)
         self._db.executemany("DELETE FROM fts WHERE rowid = ?", ((rowid_of(d),) for d in ids))
         self._db.executemany("DELETE FROM applied WHERE id = ?", ((d,) for d in ids))
+        self._drop_quotations(ids)
+
+    def _drop_quotations(self, doc_ids: list[str]) -> None:
+        """Remove these articles' quotations and their entries in the external-content FTS
+        table (which must be told the old values to forget them)."""
+        articles = orjson.dumps([rowid_of(d) for d in doc_ids]).decode()
+        chosen = "SELECT id FROM quotations WHERE article IN (SELECT value FROM json_each(?))"
+        self._db.execute(
+            "INSERT INTO quotes(quotes, rowid, text, speaker)"
+            " SELECT 'delete', id, text, coalesce(speaker, '') FROM quotations"
+            f" WHERE id IN ({chosen})",
+            (articles,),
+        )
+        self._db.execute(f"DELETE FROM quotations WHERE id IN ({chosen})", (articles,))
 
 
 class SearchIndex:
@@ -206,7 +253,7 @@ class SearchIndex:
             db = self._connect()
             db.execute("BEGIN IMMEDIATE")
             try:
-                for table in ("fts_vocab", "fts", "applied", "meta"):
+                for table in ("fts_vocab", "fts", "applied", "quotes", "quotations", "meta"):
                     db.execute(f"DROP TABLE IF EXISTS {table}")
                 for statement in _SCHEMA.split(";"):
                     if statement.strip():
@@ -227,6 +274,7 @@ class SearchIndex:
                 if self._schema() != SCHEMA_VERSION:
                     return ""  # an older index is not damaged: the next search rebuilds it
                 db.execute("INSERT INTO fts(fts, rank) VALUES('integrity-check', 1)")
+                db.execute("INSERT INTO quotes(quotes, rank) VALUES('integrity-check', 1)")
         except sqlite3.Error as error:
             if is_busy(error):
                 raise IndexBusy(self.path) from None

@@ -14,7 +14,7 @@ _WORD_CHARS = re.compile(r"[^\W_]+", re.UNICODE)
 # of anything that is not a space or a quote.
 _TOKEN = re.compile(r'(-?)(?:(\w+):"([^"]*)"?|"([^"]*)"?|([^\s"()]+))')
 _STATE_FILTERS = {"bookmarked", "starred", "unread", "read"}
-FIELDS = ("tag", "feed", "is", "title", "after", "before")
+FIELDS = ("tag", "feed", "is", "title", "after", "before", "said", "quote")
 _FIELD_NAME = re.compile(r"[A-Za-z]+")
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
@@ -33,10 +33,10 @@ class Term:
     quoted: bool = False
 
     def fts(self) -> str:
-        quoted = _quote(" ".join(self.words))
+        quoted = fts_string(" ".join(self.words))
         expression = quoted + " *" if self.prefix else quoted
         if self.forms:
-            expression = "(" + " OR ".join([expression, *map(_quote, self.forms)]) + ")"
+            expression = "(" + " OR ".join([expression, *map(fts_string, self.forms)]) + ")"
         return f"{self.column} : {expression}" if self.column else expression
 
     @property
@@ -45,7 +45,8 @@ class Term:
         return replace(self, forms=()) if self.forms else self
 
 
-def _quote(text: str) -> str:
+def fts_string(text: str) -> str:
+    """`text` as one FTS5 string: nothing in it is read as query syntax."""
     return '"' + text.replace('"', '""') + '"'
 
 
@@ -63,6 +64,11 @@ class Query:
     excluded_states: set[str] = field(default_factory=set)
     after: str = ""
     before: str = ""
+    # said:NAME, quote:word, quote:"a phrase": articles by who is quoted and what they said.
+    speakers: list[tuple[str, ...]] = field(default_factory=list)
+    excluded_speakers: list[tuple[str, ...]] = field(default_factory=list)
+    quoting: list[tuple[str, ...]] = field(default_factory=list)
+    excluded_quoting: list[tuple[str, ...]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     error: str = ""  # what is wrong with the query, in one sentence; nothing is searched then
 
@@ -86,6 +92,10 @@ class Query:
             or self.excluded_states
             or self.after
             or self.before
+            or self.speakers
+            or self.excluded_speakers
+            or self.quoting
+            or self.excluded_quoting
         )
 
     @property
@@ -201,6 +211,14 @@ def _filter(query: Query, name: str, value: str, minus: str) -> str:
             return f"is:{value} is not a state; use is:bookmarked, is:unread or is:read."
         state = "bookmarked" if state == "starred" else state
         (query.excluded_states if minus else query.states).add(state)
+    elif name in ("said", "quote"):
+        words = words_of(value)[:MAX_TERMS]
+        if not words:
+            return f"{name}:{value} has no words to look for."
+        if name == "said":
+            (query.excluded_speakers if minus else query.speakers).append(words)
+        else:
+            (query.excluded_quoting if minus else query.quoting).append(words)
     else:
         if minus:
             other = "before" if name == "after" else "after"
@@ -213,7 +231,7 @@ def _filter(query: Query, name: str, value: str, minus: str) -> str:
 
 _EXAMPLES = {
     "tag": "NATO", "feed": "\"Harbour News\"", "is": "unread", "title": "lighthouse",
-    "after": "2024-01-01", "before": "2024-02",
+    "after": "2024-01-01", "before": "2024-02", "said": "Shoigu", "quote": "\"cluster munitions\"",
 }  # fmt: skip
 
 

@@ -20,6 +20,29 @@ class QuoteSpan:
     start: int
     end: int
     depth: int
+    closed: bool = True  # False: left open, it ends with its paragraph
+
+
+def top_level_quotations(text: str) -> list[tuple[QuoteSpan, ...]]:
+    """The outermost quotations of `text`, each as its parts: one part, or one per paragraph
+    for a quotation continued by the newspaper convention (a paragraph left open, the next one
+    opening with a quotation mark again)."""
+    quotations: list[list[QuoteSpan]] = []
+    spans = [span for span in quote_spans(text) if span.depth == 1]
+    for span in spans:
+        if quotations and _continues(text, quotations[-1][-1], span):
+            quotations[-1].append(span)
+        else:
+            quotations.append([span])
+    return [tuple(parts) for parts in quotations]
+
+
+def _continues(text: str, previous: QuoteSpan, span: QuoteSpan) -> bool:
+    """`span` opens the paragraph right after the one `previous` left open."""
+    if previous.closed:
+        return False
+    between = text[previous.end : span.start]
+    return "\n" in between and not between.strip()
 
 
 def quote_spans(text: str) -> list[QuoteSpan]:
@@ -42,25 +65,37 @@ def _paragraph_spans(paragraph: str, offset: int) -> list[QuoteSpan]:
     spans: list[QuoteSpan] = []
     stack: list[tuple[str, int]] = []  # (opening mark, position)
     for index, char in enumerate(paragraph):
-        if char not in _MARKS:
+        if char not in _MARKS or (char == '"' and _is_apostrophe(paragraph, index)):
             continue
         closing_depth = _closes(stack, char, paragraph, index)
         if closing_depth:
             # Close this quotation and any inner one left open inside it.
             while len(stack) >= closing_depth:
                 _, start = stack.pop()
-                spans.append(QuoteSpan(offset + start, offset + index + 1, len(stack) + 1))
+                closed = len(stack) + 1 == closing_depth
+                spans.append(QuoteSpan(offset + start, offset + index + 1, len(stack) + 1, closed))
             continue
         if char in _PAIRS and (char not in _NESTED_ONLY or stack):
-            followed_by_space = index + 1 < len(paragraph) and paragraph[index + 1].isspace()
-            if char == '"' and index and followed_by_space:
-                continue  # a stray closing straight quote (or an inch mark), not an opening
+            if char == '"' and not _opens_straight(paragraph, index):
+                continue
             stack.append((char, index))
     end = offset + len(paragraph)
     while stack:
         _, start = stack.pop()
-        spans.append(QuoteSpan(offset + start, end, len(stack) + 1))
+        spans.append(QuoteSpan(offset + start, end, len(stack) + 1, False))
     return spans
+
+
+def _is_apostrophe(paragraph: str, index: int) -> bool:
+    """A `"` between a letter and a letter: wire text's possessive (`Kuwait"s`), not a mark."""
+    following = paragraph[index + 1] if index + 1 < len(paragraph) else " "
+    return bool(index) and paragraph[index - 1].isalnum() and following.isalpha()
+
+
+def _opens_straight(paragraph: str, index: int) -> bool:
+    """Whether a straight `"` that closes nothing opens a quotation: not at the end of its
+    paragraph, not before a space (a stray closing mark, an inch mark: `a 5" screen`)."""
+    return index + 1 < len(paragraph) and not paragraph[index + 1].isspace()
 
 
 def _closes(stack: list[tuple[str, int]], char: str, paragraph: str, index: int) -> int:
