@@ -18,7 +18,7 @@ def split_words(text: str) -> frozenset[str]:
 # (`Bank of America`, `Osama bin Laden`, `Ludwig van Beethoven`) and initials (`David T.`).
 _WORD = r"(?:[A-ZÀ-ÖØ-Þ]|(?:al|el|bin|ibn|de|van|von)-[A-ZÀ-ÖØ-Þa-z])[\w’'.\-]*"
 _CONNECTOR = r"(?:of|for|de|da|do|dos|van|von|der|bin|al|del|la|le|du|y|and|&)"
-CAPITALISED_RUN = re.compile(rf"{_WORD}(?:\s+(?:{_CONNECTOR}\s+)?{_WORD})*")
+CAPITALISED_RUN = re.compile(rf"{_WORD}(?:[ \t]+(?:{_CONNECTOR}[ \t]+)?{_WORD})*")
 
 TITLES = split_words(
     """mr mrs ms miss dr prof professor sir dame lord lady president vice prime minister
@@ -42,7 +42,7 @@ ORGANISATION_WORDS = split_words(
     radio channel associates partners brothers holdings industries international airlines
     motors systems technologies labs kremlin pentagon exchange federation alliance coalition
     cabinet embassy consulate command military securities capital investments trust
-    communique communiqué"""
+    communique communiqué center centre division"""
 )
 PLACES = split_words(
     """united states america u.s. us usa uk britain england france germany russia china japan
@@ -51,7 +51,7 @@ PLACES = split_words(
     berlin tokyo beijing new york york hong kong singapore venezuela nigeria indonesia
     norway sweden netherlands belgium switzerland austria australia europe asia africa texas
     california opec ecuador qatar oman bahrain libya algeria angola gabon emirates dubai abu
-    dhabi taiwan korea vietnam pakistan afghanistan argentina chile colombia peru south
+    dhabi arab taiwan korea vietnam pakistan afghanistan argentina chile colombia peru south
     north east west central gulf atlantic pacific middle caribbean brasil são paulo rio
     janeiro"""
 )
@@ -110,8 +110,8 @@ def kind_of(name: str) -> EntityKind | None:
     words = [_fold(word) for word in name.split()]
     if not words or words[-1] in NOT_NAMES or words[0] in NOT_NAMES:
         return None
-    if any(word in ORGANISATION_WORDS for word in words):
-        return "organisation"
+    if any(word in ORGANISATION_WORDS for word in words) or "and" in words or "&" in words:
+        return "organisation"  # a person's name never joins two with `and`
     letters = name.replace(".", "").replace("-", "").replace(" ", "")
     if len(letters) >= 2 and letters.isupper() and letters.isalpha():
         return "organisation"  # an acronym: OPEC, NATO, CERA
@@ -137,32 +137,39 @@ class NameBook:
 
     def __init__(self, text: str, reporting: re.Pattern[str] | None = None) -> None:
         self._reporting = reporting
-        self._text = text
+        self.text = text
         self.mentions: list[Mention] = []
         for match in CAPITALISED_RUN.finditer(text):
             run = match.group()
             person = person_part(run)
             if person != run:  # `Perrin Long of Lipper Analytical`: a person, then a body
-                self._add(match.start(), person)
+                self._add(match.start(), person, match.end())
                 rest = run[len(person) :].split(None, 1)[1]
                 self._add(match.start() + run.index(rest, len(person)), rest)
             else:
                 self._add(match.start(), run)
         self._surnames = {m.name.split()[-1] for m in self.mentions if m.kind == "person"}
 
-    def _add(self, start: int, run: str) -> None:
+    def _add(self, start: int, run: str, run_end: int = -1) -> None:
         name, dropped = clean_name(run)
         kind = kind_of(name) if name else None
         if kind is not None:
             begin, end = start + dropped, start + dropped + len(name)
-            self.mentions.append(Mention(begin, end, name, kind, self._beside_verb(begin, end)))
+            spoke = self._beside_verb(begin, max(end, run_end))
+            self.mentions.append(Mention(begin, end, name, kind, spoke))
 
     def _beside_verb(self, start: int, end: int) -> bool:
+        """`X said`, `X, who is also oil minister, said`, `said X`."""
         if self._reporting is None:
             return False
-        after = self._text[end : end + 30].lstrip(" ,")
-        before = self._text[max(0, start - 20) : start].rstrip(" ,").rsplit(None, 1)
-        return bool(self._reporting.match(after)) or bool(
+        after = self.text[end : end + 80]
+        candidates = [after.lstrip(" ,")]
+        if after.startswith(","):  # past an aside between commas
+            aside_end = after.find(",", 1)
+            if aside_end > 0:
+                candidates.append(after[aside_end:].lstrip(" ,"))
+        before = self.text[max(0, start - 20) : start].rstrip(" ,").rsplit(None, 1)
+        return any(self._reporting.match(text) for text in candidates) or bool(
             before and self._reporting.fullmatch(before[-1])
         )
 
@@ -188,6 +195,17 @@ class NameBook:
             ):
                 best = mention.name
         return best
+
+    def fullest_person(self, name: str) -> str:
+        """`fullest`, and for one name alone that no longer name ends with, the longest that
+        begins with it: `Sheikh Ali` → `Ali al-Khalifa al-Sabah`."""
+        full = self.fullest(name, "person")
+        if full != name or " " in name:
+            return full
+        starting = [
+            m.name for m in self.mentions if m.kind == "person" and m.name.split()[0] == name
+        ]
+        return max(starting, key=len, default=name)
 
     def last_before(self, position: int, kinds: tuple[EntityKind, ...]) -> Mention | None:
         """The last mention of one of `kinds` that ends before `position`."""

@@ -18,6 +18,7 @@ from newsreader.text.names import (
     CAPITALISED_RUN,
     NOT_NAMES,
     ORGANISATION_WORDS,
+    TITLES,
     EntityKind,
     NameBook,
     clean_name,
@@ -37,9 +38,10 @@ _VERBS = split_words(
     cautioned emphasized emphasised estimated predicted replied reported stressed suggested
     acknowledged admitted observed remarked concluded complained agreed contended maintained
     urged tweeted posted countered quipped joked boasted vowed promised threatened disclosed
-    revealed answered assured shouted whispered yelled pleaded conceded predicted advised
-    reckoned disse diz afirmou afirma declarou explicou acrescentou ressaltou destacou
-    completou sagte sagt erklärte betonte schrieb dit déclaré"""
+    revealed answered assured mentioned saying shouted whispered yelled pleaded conceded
+    predicted advised reckoned
+    disse diz afirmou afirma declarou explicou acrescentou ressaltou destacou completou
+    sagte sagt erklärte betonte schrieb dit déclaré"""
 )
 VERB = "|".join(sorted(set(_VERBS), key=len, reverse=True))
 _ADVERB = r"(?:(?:also|later|then|once|again|previously|recently|earlier|further|simply|only|"
@@ -52,13 +54,19 @@ _SUBJECT_VERB = re.compile(
 _VERB_SUBJECT = re.compile(
     rf"^[\s,;:—–-]*(?P<verb>{VERB})\s+(?:(?:{VERB})\s+)?(?P<np>[^;:!?{_MARKS}]{{1,120}})"
 )
+_VERB_THEN_NAME = re.compile(
+    rf"(?i:{VERB})\s+(?P<np>[A-Z][\w’'.\-]*(?:\s+[A-Z][\w’'.\-]*){{0,3}})\s*[:,]\s*$"
+)
+_LINK_NUMBER = re.compile(r"\s*\[\d+\]")  # where the feed parser numbered a link
+_SIGNED = re.compile(r"^\s*[—–]\s*(?P<np>[A-Z][^,;:!?\[\]\n]{1,60})")
 _ACCORDING = re.compile(rf"(?:according to|segundo|selon|laut)\s+(?P<np>[^;:!?{_MARKS}]{{1,120}})")
 _REPORTING = re.compile(rf"(?:{_ADVERB})(?:{VERB})\b")
 _VERB_WORD = re.compile(rf"\b(?:{VERB})\b")
 # Where a speaker's noun phrase stops: a relative clause, a place or time, another verb.
 _NP_END = re.compile(
     r",|(?<![A-Z])\.(?=\s|$)|\s(?:who|which|that|in|at|on|during|after|before|when|while|to|told|from|"
-    r"via|through|last|this|yesterday|today|as|because|since|if|and said|but)\s"
+    r"via|through|last|this|yesterday|today|as|because|since|if|and said|but|was|is|has|had|"
+    r"were|are)\s"
 )
 # A sentence ends at . ! ? (perhaps inside a closing mark) before a capital or an opening mark.
 _SENTENCE_END = re.compile(r"[.!?][”\"’»]?\s+(?=[A-Z“\"‘«„])")
@@ -77,6 +85,11 @@ _PRONOUNS: dict[str, tuple[EntityKind, ...]] = {
 }
 _ASIDES = frozenset(
     ["on", "in", "at", "via", "through", "during", "after", "who", "which", "whose", "speaking"]
+)
+_DOCUMENTS = split_words("report statement communique communiqué declaration letter study memo")
+_NOT_IN_SPEAKERS = split_words(
+    """to is are was were be been being going will would could should can may might must have
+    has had do does did not never if"""
 )
 _DETERMINERS = ("the ", "a ", "an ", "some ", "one ", "two ", "several ", "many ", "other ")
 _LEADING = re.compile(r"^(?:(?:and|but|so|also|earlier|later|meanwhile|now|then)\s+)+", re.I)
@@ -122,7 +135,10 @@ def extract_quotations(text: str) -> list[Quotation]:
         before_from = max(paragraph_start, _end_of(quotations, index - 1, first.start))
         after_to = min(paragraph_end, _start_of(quotations, index + 1, paragraph_end))
         speaker = _attribute(text, book, parts, before_from, after_to)
-        if speaker is None and previous is not None and previous_end >= 0:
+        if speaker is None and _opens_paragraph(text, first):
+            speaker = _introduced(text, book, first.start)
+        short = _words_in(text, parts) <= SHORT_WORDS
+        if speaker is None and previous is not None and previous_end >= 0 and not short:
             between = text[previous_end : first.start]
             continues = _opens_paragraph(text, first) and between.count("\n") <= 2
             if continues or not _sentence_after(between):
@@ -149,6 +165,20 @@ def _end_of(quotations: list[tuple[QuoteSpan, ...]], index: int, default: int) -
 
 def _start_of(quotations: list[tuple[QuoteSpan, ...]], index: int, default: int) -> int:
     return quotations[index][0].start if index < len(quotations) else default
+
+
+def _introduced(text: str, book: NameBook, quote_start: int) -> _Speaker | None:
+    """A quotation that opens a paragraph after one ending with a colon: `Rob Fahrni:`,
+    `Shigeru Ishiba told reporters:`."""
+    previous = text[:quote_start].rstrip()
+    if not previous.endswith(":"):
+        return None
+    start = previous.rfind("\n") + 1
+    intro = _LINK_NUMBER.sub(lambda m: " " * len(m.group()), previous[start:-1])
+    if 0 < len(intro.split()) <= 4 and intro.strip()[:1].isupper() and not _VERB_WORD.search(intro):
+        name = intro.strip()
+        return _resolve(book, name, start + intro.index(name), quote_start)
+    return _before_quote(text, book, intro + " ", start, quote_start, False)
 
 
 def _opens_paragraph(text: str, span: QuoteSpan) -> bool:
@@ -202,11 +232,15 @@ def _quotation(text: str, parts: tuple[QuoteSpan, ...], speaker: _Speaker | None
     )
 
 
+def _words_in(text: str, parts: tuple[QuoteSpan, ...]) -> int:
+    return sum(len(text[part.start : part.end].split()) for part in parts)
+
+
 def _attribute(
     text: str, book: NameBook, parts: tuple[QuoteSpan, ...], before_from: int, after_to: int
 ) -> _Speaker | None:
     first, last = parts[0], parts[-1]
-    short = sum(len(text[p.start : p.end].split()) for p in parts) <= SHORT_WORDS
+    short = _words_in(text, parts) <= SHORT_WORDS
     after_start = last.end
     after = text[after_start:after_to]
     end = _first_sentence_end(after)
@@ -227,6 +261,8 @@ def _attribute(
 def _after_quote(
     text: str, book: NameBook, after: str, offset: int, quote_start: int
 ) -> _Speaker | None:
+    if match := _SIGNED.match(after):  # a blurb or an epigraph: `“…” — Leo Tolstoy`
+        return _resolve(book, _np(match.group("np")), offset + match.start("np"), quote_start)
     if match := _VERB_SUBJECT.match(after):
         np_start = offset + match.start("np")
         if found := _resolve(book, _np(match.group("np")), np_start, quote_start):
@@ -248,6 +284,10 @@ def _before_quote(
         found = _resolve(book, _np(match.group("np")), offset + match.start("np"), quote_start)
         if found is not None:
             return found
+    if match := _VERB_THEN_NAME.search(before):  # `Says Shih: “…”`
+        found = _resolve(book, match.group("np"), offset + match.start("np"), quote_start)
+        if found is not None:
+            return found
     verbs = list(_VERB_WORD.finditer(before))
     if not verbs:
         return None
@@ -266,16 +306,30 @@ def _subject(clause: str) -> tuple[str, int]:
     """The subject before a reporting verb: the last comma-separated piece of the clause that
     is not an aside (`Kyiv administration, on Telegram, said` → `Kyiv administration`)."""
     pieces = list(re.finditer(r"[^,;]+", clause))
+    after_title = False
     for piece in reversed(pieces):
         words = piece.group().split()
         if not words:
             continue
         first = words[0].casefold()
+        if all(w.casefold() in TITLES or w.casefold() in ("and", "of", "&") for w in words):
+            after_title = True  # `… Tim Armstrong, Chairman and CEO said`: the title, not
+            continue  # the speaker, who is named right before it
+        if after_title and (name := _trailing_name(piece.group())):
+            return name[0], piece.start() + name[1]
         if first in _ASIDES or (len(words) > 1 and first.endswith(("ed", "ing"))):
             continue  # `on Telegram`, `who is also oil minister`, `quoted by SPA`
         start = piece.start() + len(piece.group()) - len(piece.group().lstrip())
         return _np(piece.group().strip()), start
     return "", 0
+
+
+def _trailing_name(text: str) -> tuple[str, int] | None:
+    """The capitalised run that ends `text`, and where it starts."""
+    runs = list(CAPITALISED_RUN.finditer(text.rstrip()))
+    if runs and runs[-1].end() == len(text.rstrip()):
+        return runs[-1].group(), runs[-1].start()
+    return None
 
 
 def _np(phrase: str) -> str:
@@ -319,7 +373,8 @@ def _named(book: NameBook, phrase: str, start: int) -> _Speaker | None:
     rest = phrase[run.start() + len(text) :].split()
     if not name:
         return None
-    if rest and any(word.casefold() in ORGANISATION_WORDS for word in rest):
+    describes_employer = bool(rest) and rest[0].casefold() in ("of", "for", "with", "at")
+    if rest and not describes_employer and any(w.casefold() in ORGANISATION_WORDS for w in rest):
         # `Kyiv regional military administration`: a body named partly in small letters.
         return _Speaker(phrase, phrase, "organisation", start, start + len(phrase))
     if rest and rest[0].casefold() not in ("of", "for", "with", "at") and rest[0][:1].islower():
@@ -327,13 +382,27 @@ def _named(book: NameBook, phrase: str, start: int) -> _Speaker | None:
         return _Speaker(phrase, phrase, "organisation", start, start + len(phrase))
     kind = book.kind_of(name) or "person"
     name_start = start + dropped
-    full = book.fullest(name, kind)
+    full = book.fullest_person(name) if kind == "person" else book.fullest(name, kind)
     speaker_kind: Kind = "named" if kind == "person" else "organisation"
     return _Speaker(full, name, speaker_kind, name_start, name_start + len(name))
 
 
 def _is_person(book: NameBook, run: str) -> bool:
     return book.kind_of(clean_name(run)[0]) == "person"
+
+
+def _document_owner(book: NameBook, document: str, position: int) -> str | None:
+    """The organisation last named as the author of a `document` before `position`
+    (`the U.S. Embassy report`)."""
+    text = book.text[:position]
+    owners = [
+        mention.name
+        for mention in book.mentions
+        if mention.kind == "organisation"
+        and mention.end < position
+        and text[mention.end : mention.end + len(document) + 1].strip().casefold() == document
+    ]
+    return owners[-1] if owners else None
 
 
 def _unnamed(book: NameBook, phrase: str, start: int, quote_start: int) -> _Speaker | None:
@@ -346,10 +415,16 @@ def _unnamed(book: NameBook, phrase: str, start: int, quote_start: int) -> _Spea
         mention = book.last_before(quote_start, ("organisation",))
         name = mention.name if mention is not None else phrase
         return _Speaker(name, phrase, "organisation", start, start + len(phrase))
+    if definite and head in _DOCUMENTS:  # `the report says`: the body that wrote it
+        owner = _document_owner(book, head, quote_start)
+        if owner is not None:
+            return _Speaker(owner, phrase, "organisation", start, start + len(phrase))
     if definite and head in ("minister", "president", "chairman", "spokesman", "official"):
         mention = book.last_before(quote_start, ("person",))
         if mention is not None:
             return _Speaker(mention.name, phrase, "named", start, start + len(phrase))
     if not phrase.casefold().startswith(_DETERMINERS) and len(words) > 6:
         return None  # a long lower-case phrase with no determiner is a clause, not a speaker
+    if any(word.casefold() in _NOT_IN_SPEAKERS or "’" in word or "'" in word for word in words):
+        return None  # `some day someone’s going to`, `I bet you’re`: a clause, not a speaker
     return _Speaker(phrase, phrase, "unnamed", start, start + len(phrase))
