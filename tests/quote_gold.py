@@ -69,9 +69,10 @@ def same_speaker(predicted: str, gold: dict[str, object]) -> bool:
     return False
 
 
-def load_gold() -> dict[str, list[dict[str, object]]]:
+def load_gold(folder: Path = QUOTES) -> dict[str, list[dict[str, object]]]:
+    """Annotations by article, from every `*.jsonl` under `folder` (or its `gold/`)."""
     gold: dict[str, list[dict[str, object]]] = {}
-    for path in sorted((QUOTES / "gold").glob("*.jsonl")):
+    for path in sorted([*folder.glob("*.jsonl"), *(folder / "gold").glob("*.jsonl")]):
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 entry = orjson.loads(line)
@@ -79,16 +80,16 @@ def load_gold() -> dict[str, list[dict[str, object]]]:
     return gold
 
 
-def article_text(name: str) -> str:
-    return (QUOTES / "articles" / f"{name}.txt").read_text(encoding="utf-8")
+def article_text(name: str, folder: Path = QUOTES) -> str:
+    return (folder / "articles" / f"{name}.txt").read_text(encoding="utf-8")
 
 
-def score(gold: dict[str, list[dict[str, object]]] | None = None) -> Score:
+def score(gold: dict[str, list[dict[str, object]]] | None = None, folder: Path = QUOTES) -> Score:
     """Speaker precision and recall of `extract_quotations` on every annotated article."""
-    gold = load_gold() if gold is None else gold
+    gold = load_gold(folder) if gold is None else gold
     result = Score()
     for name, entries in gold.items():
-        predicted = extract_quotations(article_text(name))
+        predicted = extract_quotations(article_text(name, folder))
         unmatched: list[Quotation] = list(predicted)
         for entry in entries:
             result.quotations += 1

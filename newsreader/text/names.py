@@ -138,9 +138,28 @@ class NameBook:
     def __init__(self, text: str, reporting: re.Pattern[str] | None = None) -> None:
         self._reporting = reporting
         self.text = text
-        self.mentions: list[Mention] = []
-        for match in CAPITALISED_RUN.finditer(text):
+        self._mentions: list[Mention] | None = None
+        self._noted: list[Mention] = []
+        self._surnames: set[str] = set()
+
+    @property
+    def mentions(self) -> list[Mention]:
+        """Found on first use: an article whose speakers are all `an official` needs none."""
+        if self._mentions is None:
+            self._mentions = []
+            self._find_mentions()
+            self._mentions = sorted([*self._mentions, *self._noted], key=lambda m: m.start)
+            self._surnames = {m.name.split()[-1] for m in self._mentions if m.kind == "person"}
+        return self._mentions
+
+    def _find_mentions(self) -> None:
+        for match in CAPITALISED_RUN.finditer(self.text):
             run = match.group()
+            head, of, body = run.partition(" of ")
+            if of and " " not in head and kind_of(body) == "organisation":
+                # `Shares of Allied Signal Inc` at a sentence's start: the body is the name.
+                self._add(match.start() + len(head) + len(of), body)
+                continue
             person = person_part(run)
             if person != run:  # `Perrin Long of Lipper Analytical`: a person, then a body
                 self._add(match.start(), person, match.end())
@@ -148,15 +167,17 @@ class NameBook:
                 self._add(match.start() + run.index(rest, len(person)), rest)
             else:
                 self._add(match.start(), run)
-        self._surnames = {m.name.split()[-1] for m in self.mentions if m.kind == "person"}
 
     def _add(self, start: int, run: str, run_end: int = -1) -> None:
+        assert self._mentions is not None
+        if " " not in run and not (len(run) > 1 and run.isupper()):
+            return  # one word and not an acronym: names nothing by itself
         name, dropped = clean_name(run)
         kind = kind_of(name) if name else None
         if kind is not None:
             begin, end = start + dropped, start + dropped + len(name)
             spoke = self._beside_verb(begin, max(end, run_end))
-            self.mentions.append(Mention(begin, end, name, kind, spoke))
+            self._mentions.append(Mention(begin, end, name, kind, spoke))
 
     def _beside_verb(self, start: int, end: int) -> bool:
         """`X said`, `X, who is also oil minister, said`, `said X`."""
@@ -176,7 +197,7 @@ class NameBook:
     def kind_of(self, name: str) -> EntityKind | None:
         """`kind_of`, also knowing a surname this text gives in full elsewhere."""
         kind = kind_of(name)
-        if kind is None and name in self._surnames:
+        if kind is None and name in self.surnames:
             return "person"
         if kind is None and any(name in m.name.split() for m in self.mentions):
             return next(m.kind for m in self.mentions if name in m.name.split())
@@ -228,10 +249,18 @@ class NameBook:
                 found = mention
         return found or self.last_before(position, kinds)
 
+    @property
+    def surnames(self) -> set[str]:
+        self.mentions  # noqa: B018 (found on first use)
+        return self._surnames
+
     def note(self, start: int, name: str, kind: EntityKind) -> None:
         """Remember a speaker the rules found, in text order."""
         mention = Mention(start, start + len(name), name, kind, True)
-        self.mentions = sorted([*self.mentions, mention], key=lambda m: m.start)
+        if self._mentions is None:
+            self._noted.append(mention)
+            return
+        self._mentions = sorted([*self._mentions, mention], key=lambda m: m.start)
         if kind == "person":
             self._surnames.add(name.split()[-1])
 

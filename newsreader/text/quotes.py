@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 # Opening mark -> closing mark. German „…“ closes with the mark English opens with.
@@ -9,6 +10,7 @@ _PAIRS = {
     "“": "”", "„": "“", "«": "»", "‹": "›", "「": "」", "『": "』", "‘": "’", '"': '"',
 }  # fmt: skip
 _MARKS = frozenset(_PAIRS) | frozenset(_PAIRS.values())
+_MARK_PATTERN = re.compile("[" + re.escape("".join(sorted(_MARKS))) + "]")
 # Single quotes open only inside a quotation: elsewhere ‘ and ’ are mostly apostrophes.
 _NESTED_ONLY = {"‘", "‹"}
 
@@ -53,9 +55,12 @@ def quote_spans(text: str) -> list[QuoteSpan]:
     so every paragraph starts afresh instead of nesting deeper.
     """
     spans: list[QuoteSpan] = []
+    if _MARK_PATTERN.search(text) is None:
+        return spans
     offset = 0
     for paragraph in text.split("\n"):
-        spans.extend(_paragraph_spans(paragraph, offset))
+        if _MARK_PATTERN.search(paragraph) is not None:
+            spans.extend(_paragraph_spans(paragraph, offset))
         offset += len(paragraph) + 1
     spans.sort(key=lambda span: (span.start, span.depth))
     return spans
@@ -64,8 +69,9 @@ def quote_spans(text: str) -> list[QuoteSpan]:
 def _paragraph_spans(paragraph: str, offset: int) -> list[QuoteSpan]:
     spans: list[QuoteSpan] = []
     stack: list[tuple[str, int]] = []  # (opening mark, position)
-    for index, char in enumerate(paragraph):
-        if char not in _MARKS or (char == '"' and _is_apostrophe(paragraph, index)):
+    for mark in _MARK_PATTERN.finditer(paragraph):  # the marks only: most text has none
+        index, char = mark.start(), mark.group()
+        if char == '"' and _is_apostrophe(paragraph, index):
             continue
         closing_depth = _closes(stack, char, paragraph, index)
         if closing_depth:
