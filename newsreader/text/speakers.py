@@ -39,7 +39,7 @@ _VERBS = split_words(
     acknowledged admitted observed remarked concluded complained agreed contended maintained
     urged tweeted posted countered quipped joked boasted vowed promised threatened disclosed
     revealed answered assured mentioned saying shouted whispered yelled pleaded conceded
-    predicted advised reckoned
+    predicted advised reckoned highlighted
     disse diz afirmou afirma declarou explicou acrescentou ressaltou destacou completou
     sagte sagt erklärte betonte schrieb dit déclaré"""
 )
@@ -57,6 +57,7 @@ _VERB_SUBJECT = re.compile(
 _VERB_THEN_NAME = re.compile(
     rf"(?i:{VERB})\s+(?P<np>[A-Z][\w’'.\-]*(?:\s+[A-Z][\w’'.\-]*){{0,3}})\s*[:,]\s*$"
 )
+_AS_SAID = re.compile(rf"As (?P<np>[A-Z][\w’'.\-]*(?: [A-Z][\w’'.\-]*){{0,3}}) (?:{VERB})\b")
 _LINK_NUMBER = re.compile(r"\s*\[\d+\]")  # where the feed parser numbered a link
 _SIGNED = re.compile(r"^\s*[—–]\s*(?P<np>[A-Z][^,;:!?\[\]\n]{1,60})")
 _ACCORDING = re.compile(rf"(?:according to|segundo|selon|laut)\s+(?P<np>[^;:!?{_MARKS}]{{1,120}})")
@@ -136,7 +137,7 @@ def extract_quotations(text: str) -> list[Quotation]:
         after_to = min(paragraph_end, _start_of(quotations, index + 1, paragraph_end))
         speaker = _attribute(text, book, parts, before_from, after_to)
         if speaker is None and _opens_paragraph(text, first):
-            speaker = _introduced(text, book, first.start)
+            speaker = _introduced(text, book, first.start) or _followed(text, book, last)
         short = _words_in(text, parts) <= SHORT_WORDS
         if speaker is None and previous is not None and previous_end >= 0 and not short:
             between = text[previous_end : first.start]
@@ -179,6 +180,19 @@ def _introduced(text: str, book: NameBook, quote_start: int) -> _Speaker | None:
         name = intro.strip()
         return _resolve(book, name, start + intro.index(name), quote_start)
     return _before_quote(text, book, intro + " ", start, quote_start, False)
+
+
+def _followed(text: str, book: NameBook, last: QuoteSpan) -> _Speaker | None:
+    """A paragraph that is only a quotation, then one opening `As Martin Abelmann said, …`."""
+    end = _paragraph_end(text, last.end)
+    if text[last.end : end].strip():
+        return None
+    following = text[end:].lstrip("\n")
+    match = _AS_SAID.match(following)
+    if match is None:
+        return None
+    start = len(text) - len(following) + match.start("np")
+    return _resolve(book, match.group("np"), start, last.start)
 
 
 def _opens_paragraph(text: str, span: QuoteSpan) -> bool:
