@@ -227,3 +227,12 @@ def articles_quoted(index: SearchIndex, expression: str) -> set[str]:
             (expression,),
         ).fetchall()
     return {id_of(rowid) for (rowid,) in rows}
+
+
+def all_matches(
+    index: SearchIndex, query: Query, only: Iterable[str] | None, excluding: Iterable[str] | None
+) -> set[str]:
+    """The ids of every article matching `query`, unordered."""
+    condition, params = _condition(query, only, excluding)
+    with index.reading() as db:
+        return {id_of(r) for (r,) in db.execute(f"SELECT rowid FROM fts WHERE {condition}", params)}

@@ -69,6 +69,13 @@ def version_of(doc_id: str, item: ParsedArticle) -> str:
     return content_hash(item) if item.guid or item.link else doc_id
 
 
+def _version(doc_id: str, record: Mapping[str, Any]) -> str:
+    """A feed entry's content hash, or a file's id; and the full text's, once fetched."""
+    version = record.get("hash") or doc_id
+    full = record.get("full")
+    return f"{version}+{full}" if full else str(version)
+
+
 def _texts(item: ParsedArticle) -> dict[str, str]:
     return {"summary": item.summary, "body": item.body}
 
@@ -228,7 +235,7 @@ class Library:
     def versions(self) -> dict[str, str]:
         """Every article's version for derived data (see `derived`): a feed entry's content
         hash; a file's id, which is already the hash of its content."""
-        return {doc_id: record.get("hash") or doc_id for doc_id, record in self._records().items()}
+        return {doc_id: _version(doc_id, record) for doc_id, record in self._records().items()}
 
     def contents(self, doc_ids: Iterable[str]) -> Iterator[ArticleContent]:
         """What derived stores are given, with each article's version as read now."""
@@ -238,7 +245,7 @@ class Library:
             if record is None:
                 continue  # removed meanwhile: the next reconcile drops it
             article = _article(doc_id, record)
-            version = record.get("hash") or doc_id
+            version = _version(doc_id, record)
             yield ArticleContent(
                 doc_id, version, article.title, summary, body, article.tags, article.date
             )
@@ -326,6 +333,34 @@ class Library:
         table = self._state.id_table(STATE)
         with self._state_storage.locked():
             table.upsert_each({doc_id: changes for doc_id in doc_ids})
+
+    def restore_states(self, states: Mapping[str, ArticleState]) -> None:
+        """Put back each article's bookmark and read mark as given (undo): one write."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        table = self._state.id_table(STATE)
+        with self._state_storage.locked():
+            table.upsert_each(
+                {
+                    doc_id: {"bookmarked": state.bookmarked, "read": state.read, "changed": now}
+                    for doc_id, state in states.items()
+                }
+            )
+
+    def set_full_text(self, doc_id: str, body: str) -> None:
+        """Replace an article's body by the full text fetched from its link. It stays until the
+        entry changes upstream; its version changes, so the index and quotations follow."""
+        with self._catalog_storage.locked():
+            record = self._records().get(doc_id)
+            if record is None:
+                raise LibraryError("That article is no longer in the library.")
+            summary = self.summary(doc_id)
+            name = file_of(doc_id, record)
+            self._bodies.rewrite({doc_id: {"summary": summary, "body": body}}, {doc_id: name})
+            full = hashlib.blake2b(body.encode("utf-8"), digest_size=8).hexdigest()
+            self._catalog.id_table(ARTICLES).upsert_each({doc_id: {"full": full}})
+
+    def has_full_text(self, doc_id: str) -> bool:
+        return bool(self._records().get(doc_id, {}).get("full"))
 
     def toggle_bookmark(self, doc_id: str) -> bool:
         value = not self.state(doc_id).bookmarked
@@ -435,4 +470,5 @@ class Library:
             record = records[doc_id]
             shard = record.get("shard")
             rewritten[doc_id] = self._record(item, known, record.get("added", ""), shard)
+            rewritten[doc_id]["full"] = ""  # the entry changed upstream: its new text counts
         self._catalog.id_table(ARTICLES).upsert_each(rewritten)

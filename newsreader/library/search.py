@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from newsreader.library.derived import reconcile
 from newsreader.library.index_query import (
+    all_matches,
     articles_quoted,
     quote_match,
     run_query,
@@ -183,6 +185,17 @@ def _id_filters(library: Library, query: Query) -> tuple[set[str] | None, set[st
     return None, excluding or None
 
 
+def _passes(
+    article: Article, query: Query, only: set[str] | None, excluding: set[str] | None
+) -> bool:
+    return (
+        (only is None or article.id in only)
+        and (excluding is None or article.id not in excluding)
+        and (not query.after or article.date >= query.after)
+        and (not query.before or article.date < query.before)
+    )
+
+
 def _filter_catalog(
     library: Library,
     query: Query,
@@ -192,14 +205,31 @@ def _filter_catalog(
     limit: int,
 ) -> SearchResults:
     """Filters with no words: the newest articles that pass them."""
-    matching = [
-        article
-        for article in library.articles()
-        if (only is None or article.id in only)
-        and (excluding is None or article.id not in excluding)
-        and (not query.after or article.date >= query.after)
-        and (not query.before or article.date < query.before)
-    ]
+    matching = [a for a in library.articles() if _passes(a, query, only, excluding)]
     found.total = len(matching)
     found.results = [SearchResult(a, 0.0, "") for a in matching[:limit]]
     return found
+
+
+def matching_ids(library: Library, text: str) -> set[str]:
+    """Every article `text` finds, whatever their number (for mute rules and saved-search
+    counts): no ranking, no snippets. An empty or wrong query finds nothing."""
+    query = parse_query(text, typing=False)
+    if query.error or query.is_empty or (not query.has_text and query.excluded):
+        return set()
+    with contextlib.suppress(IndexBusy):
+        sync_index(library)
+    only, excluding = _id_filters(library, query)
+    if not query.has_text:
+        return {a.id for a in library.articles() if _passes(a, query, only, excluding)}
+    query = with_word_forms(library.index, query, library.languages())
+    return all_matches(library.index, query, only, excluding)
+
+
+def muted_ids(library: Library, queries: Iterable[str]) -> set[str]:
+    """The articles the mute rules hide (in the reader; never deleted, never dropped by the
+    command line, which marks them)."""
+    muted: set[str] = set()
+    for text in queries:
+        muted |= matching_ids(library, text)
+    return muted
