@@ -79,8 +79,18 @@ def build_parser() -> argparse.ArgumentParser:
     feeds.add_argument("--json", action="store_true", help="print one JSON array")
     refresh = commands.add_parser("refresh", parents=[common], help="fetch every subscribed feed")
     refresh.add_argument("--timeout", type=float, default=15.0, help="seconds per feed (15)")
-    export = commands.add_parser("export", parents=[common], help="export subscriptions")
-    export.add_argument("--opml", action="store_true", required=True, help="as OPML")
+    export = commands.add_parser(
+        "export", parents=[common], help="export subscriptions (OPML) or articles (Markdown)"
+    )
+    form = export.add_mutually_exclusive_group(required=True)
+    form.add_argument("--opml", action="store_true", help="subscriptions as OPML")
+    form.add_argument(
+        "--markdown", action="store_true", help="articles with their quotations as Markdown"
+    )
+    export.add_argument("--tag", help="only articles with this tag, any case (with --markdown)")
+    export.add_argument(
+        "--bookmarked", action="store_true", help="only bookmarked articles (with --markdown)"
+    )
     export.add_argument("output", nargs="?", metavar="FILE", help="file to write (default: stdout)")
     doctor = commands.add_parser("doctor", parents=[common], help="check the library's files")
     doctor.add_argument("--restore", action="store_true", help="restore the last good copy")

@@ -1,17 +1,25 @@
-"""The feed sub-commands: subscribe, unsubscribe, feeds, refresh, export."""
+"""The feed sub-commands: subscribe, unsubscribe, feeds, refresh, export (OPML or Markdown)."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 from rich.text import Text
 
 from newsreader.cli_output import Output
 from newsreader.library import Library
+from newsreader.library.quotations import quotations
+from newsreader.library.search import sync_index
+from newsreader.library.storage import fsync_folder
 from newsreader.library.subscriptions import Subscriptions
+from newsreader.markdown_export import Quote, document
+from newsreader.model import ArticleState
 from newsreader.sources.opml import write_opml
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -110,6 +118,11 @@ def _refresh(library: Library, args: argparse.Namespace, output: Output) -> int:
 
 
 def _export(library: Library, args: argparse.Namespace, output: Output) -> int:
+    if args.markdown:
+        return _export_markdown(library, args, output)
+    if args.bookmarked or args.tag is not None:
+        output.error("--bookmarked and --tag choose articles for --markdown, not for --opml.")
+        return EXIT_USAGE
     feeds = [(feed.url, feed.title) for feed in Subscriptions(library).all()]
     document = write_opml(feeds)
     if args.output in (None, "-"):
@@ -118,6 +131,85 @@ def _export(library: Library, args: argparse.Namespace, output: Output) -> int:
         Path(args.output).write_text(document, encoding="utf-8")
         output.message(f"Wrote {len(feeds)} subscriptions to {args.output}.")
     return EXIT_OK
+
+
+def _export_markdown(library: Library, args: argparse.Namespace, output: Output) -> int:
+    """The chosen articles, newest first, with their quotations and text, as one Markdown
+    document on stdout or written atomically to FILE."""
+    to_stdout = args.output in (None, "-")
+    if not to_stdout and _is_library_file(library, Path(args.output)):
+        output.error(f"{args.output} is one of the library's own files; choose another name.")
+        return EXIT_USAGE
+    articles = library.articles()
+    if args.tag:  # chosen as `list` chooses them
+        wanted = args.tag.casefold()
+        articles = [a for a in articles if any(t.casefold() == wanted for t in a.tags)]
+    if args.bookmarked:
+        states = library.states()
+        articles = [a for a in articles if states.get(a.id, ArticleState()).bookmarked]
+    said: dict[str, list[Quote]] = {}
+    bodies: dict[str, str] = {}
+    if articles:
+        with output.progress("Finding quotations") as progress:
+            sync_index(library, progress)
+        chosen = [a.id for a in articles] if args.tag or args.bookmarked else None
+        for quotation in quotations(library, chosen):
+            said.setdefault(quotation.article.id, []).append((quotation.text, quotation.speaker))
+        bodies = dict(library.bodies(a.id for a in articles))
+    text = document((a, bodies.get(a.id, ""), said.get(a.id, [])) for a in articles)
+    if to_stdout:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        try:
+            _write_atomically(Path(args.output), text)
+        except OSError as error:
+            reason = error.strerror or str(error)
+            output.error(f"Cannot write {args.output} ({reason}); a file already there is intact.")
+            return EXIT_FAILED
+    count = f"{len(articles):,} article" + ("" if len(articles) == 1 else "s")
+    if not articles:
+        where = "" if to_stdout else f" to {args.output}"
+        output.message(f"No articles match, so an empty document was written{where}.")
+    elif not to_stdout:
+        output.message(f"Wrote {count} to {args.output}.")
+    return EXIT_OK
+
+
+def _is_library_file(library: Library, path: Path) -> bool:
+    """True when `path` is (or links to) one of the library's own files, their backups, locks
+    and SQLite companions, or a file in its bodies folder."""
+    target = os.path.realpath(path)
+    own = (library.path, library.state_path, library.index.path, Subscriptions(library).path)
+    suffixes = ("", ".bak", ".lock", "-wal", "-shm")
+    names = {os.path.realpath(f"{name}{suffix}") for name in own for suffix in suffixes}
+    return target in names or Path(target).is_relative_to(os.path.realpath(library.bodies_dir))
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Replace `path` (through a symbolic link) so that a failure at any point leaves the old
+    file whole: a temp file in the same folder, fsync, `os.replace`, fsync of the folder. The
+    new file keeps the old one's permissions, or gets those the umask gives a new file."""
+    target = Path(os.path.realpath(path))
+    try:
+        mode = target.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            os.fchmod(handle.fileno(), mode)
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp_name)
+        raise
+    fsync_folder(target.parent)
 
 
 FEED_COMMANDS = {

@@ -10,8 +10,10 @@ from newsreader.cli_output import Output
 from newsreader.library import Library
 from newsreader.library.quotations import quotations, speakers
 from newsreader.library.search import sync_index
+from newsreader.text.query import words_of
+from newsreader.text.sanitize import sanitize_line
 
-EXIT_OK, EXIT_FAILED = 0, 1
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def _quotes(library: Library, args: argparse.Namespace, output: Output) -> int:
@@ -26,6 +28,9 @@ def _quotes(library: Library, args: argparse.Namespace, output: Output) -> int:
                 )
                 return EXIT_FAILED
             ids.append(doc_id)
+    if args.speaker is not None and not words_of(args.speaker):
+        output.error("--speaker needs a name, as in --speaker Shoigu.")
+        return EXIT_USAGE
     with output.progress("Finding quotations") as progress:
         sync_index(library, progress)
     found = quotations(library, ids, speaker=args.speaker)
@@ -45,7 +50,12 @@ def _quotes(library: Library, args: argparse.Namespace, output: Output) -> int:
         )
         return EXIT_OK
     rows: list[list[str | Text]] = [
-        [q.article.id, Text(q.speaker or "—", style="bold"), Text(q.text), Text(q.article.title)]
+        [
+            q.article.id,
+            Text(sanitize_line(q.speaker or "—"), style="bold"),
+            Text(sanitize_line(q.text)),
+            Text(sanitize_line(q.article.title)),
+        ]
         for q in found
     ]
     output.table(
@@ -71,7 +81,7 @@ def _speakers(library: Library, args: argparse.Namespace, output: Output) -> int
         return EXIT_OK
     output.table(
         [("Speaker", {}), ("Quotations", {"justify": "right"})],
-        [[Text(s.name), f"{s.count:,}"] for s in found],
+        [[Text(sanitize_line(s.name)), f"{s.count:,}"] for s in found],
     )
     return EXIT_OK
 

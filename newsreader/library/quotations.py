@@ -77,14 +77,16 @@ def quotations(
             f" FROM quotations{condition}",
             params,
         ).fetchall()
+    # The library's own order (newest first, the last imported first among equals), then
+    # each article's quotations in text order: as `list` shows them.
+    rank = {rowid: place for place, rowid in enumerate(library.rowids_newest_first())}
+    rows.sort(key=lambda row: (rank.get(row[0], len(rank)), row[1]))
     found = []
-    for article_rowid, position, start, end, text, name, as_written, kind in rows:
+    for article_rowid, _, start, end, text, name, as_written, kind in rows:
         article = library.article(id_of(article_rowid))
         if article is not None:
-            quotation = StoredQuotation(article, text, name, as_written, kind, start, end)
-            found.append(((article.date, article.id, -position), quotation))
-    found.sort(key=lambda row: row[0], reverse=True)  # newest article first, then text order
-    return [quotation for _, quotation in found]
+            found.append(StoredQuotation(article, text, name, as_written, kind, start, end))
+    return found
 
 
 def quotations_by(library: Library, speaker: str, limit: int = 500) -> list[StoredQuotation]:

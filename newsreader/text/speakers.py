@@ -229,7 +229,8 @@ def _quotation(text: str, parts: tuple[QuoteSpan, ...], speaker: _Speaker | None
     for part in parts:
         inner = text[part.start + 1 : part.end - 1 if part.closed else part.end]
         pieces.append(" ".join(inner.split()))
-    words = " ".join(pieces).strip().rstrip(",").strip()
+    # A quotation left open can end on the mark that closed one inside it: not its own.
+    words = " ".join(pieces).strip().rstrip(",").strip().strip(_MARKS).strip()
     spans = tuple((part.start, part.end) for part in parts)
     if speaker is None:
         return Quotation(parts[0].start, parts[-1].end, words, parts=spans)
@@ -373,6 +374,10 @@ def _resolve(book: NameBook, phrase: str, start: int, quote_start: int) -> _Spea
         return None
     if phrase[0].isupper() and phrase.split()[0].casefold() not in NOT_NAMES:
         return _named(book, phrase, start)
+    # `harbour master Jane Smith`, `oil analyst Paul Mlotok`: a role, then the person.
+    name = _trailing_name(phrase)
+    if name is not None and book.kind_of(clean_name(name[0])[0]) == "person":
+        return _named(book, name[0], start + name[1])
     return _unnamed(book, phrase, start, quote_start)
 
 

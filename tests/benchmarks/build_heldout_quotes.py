@@ -1,4 +1,4 @@
-"""Writes the held-out quotation texts (tests/data/quotes-heldout/articles/) from tm's reuters-21578.xml."""
+"""Writes the held-out quotation texts (tests/data/quotes-heldout/) from tm's reuters-21578.xml."""
 
 from __future__ import annotations
 
@@ -35,14 +35,18 @@ def reuters_text(story: ElementTree.Element) -> tuple[str, str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("xml", type=Path, help="tm's texts/reuters-21578.xml (a <LEWIS> of <REUTERS>)")
+    parser.add_argument(
+        "xml", type=Path, help="tm's texts/reuters-21578.xml (a <LEWIS> of <REUTERS>)"
+    )
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     stories = ElementTree.parse(args.xml).getroot().findall("REUTERS")
     for position, story in enumerate(stories, start=1):
         title, body = reuters_text(story)
         if '"' in body:
-            (OUT / f"reuters21578-{position:02d}.txt").write_text(f"{title}\n\n{body}\n", encoding="utf-8")
+            (OUT / f"reuters21578-{position:02d}.txt").write_text(
+                f"{title}\n\n{body}\n", encoding="utf-8"
+            )
 
 
 if __name__ == "__main__":
