@@ -9,6 +9,9 @@ import pytest
 from textual.pilot import Pilot
 
 from newsreader.library.selection import Selection
+from newsreader.ui.widgets.quotation_list import QuotationList
+from newsreader.ui.widgets.tag_sidebar import TagSidebar
+from tests.test_quotations_ui import quotation_library, settle
 from tests.ui_helpers import loaded, make_library, reader_app
 
 
@@ -74,3 +77,45 @@ def test_feeds_in_the_sidebar_and_list(tmp_path: Path, snap_compare: Any) -> Non
     ]  # fmt: skip
     library = make_library(tmp_path / "library.json", feed)
     assert snap_compare(reader_app(library), terminal_size=(140, 30), run_before=loaded)
+
+
+# -- who said what: the `"` list and the People group (issue 10) -----------------------------
+
+
+async def _people_counted(pilot: Pilot[None]) -> None:
+    """Loaded, and the People group counted (a worker of its own, after the tags)."""
+    await loaded(pilot)
+    await settle(pilot, lambda: bool(getattr(pilot.app.screen_stack[0], "people", ())))
+
+
+async def _shoigus_quotations(pilot: Pilot[None]) -> None:
+    await _people_counted(pilot)
+    await pilot.press("t")
+    pilot.app.screen.query_one(TagSidebar).highlight_person("Sergey Shoigu")
+    await pilot.press("enter")
+    quotations = pilot.app.screen.query_one(QuotationList)
+    await settle(pilot, lambda: bool(quotations.quotations))
+
+
+def test_quotations_of_the_article(tmp_path: Path, snap_compare: Any) -> None:
+    async def open_list(pilot: Pilot[None]) -> None:
+        await _people_counted(pilot)
+        await pilot.press("quotation_mark")
+        await pilot.pause()
+
+    app = reader_app(quotation_library(tmp_path / "library.json"))
+    assert snap_compare(app, terminal_size=(140, 40), run_before=open_list)
+
+
+def test_people_and_a_persons_quotations(tmp_path: Path, snap_compare: Any) -> None:
+    app = reader_app(quotation_library(tmp_path / "library.json"))
+    assert snap_compare(app, terminal_size=(140, 40), run_before=_shoigus_quotations)
+
+
+def test_people_and_a_persons_quotations_light_theme(tmp_path: Path, snap_compare: Any) -> None:
+    async def light(pilot: Pilot[None]) -> None:
+        pilot.app.theme = "textual-light"
+        await _shoigus_quotations(pilot)
+
+    app = reader_app(quotation_library(tmp_path / "library.json"))
+    assert snap_compare(app, terminal_size=(140, 40), run_before=light)

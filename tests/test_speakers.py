@@ -44,6 +44,7 @@ def test_the_annotated_set_holds_its_floor() -> None:
             "Dillard Spriggs",
         ),
         ("“Whatever happens,” Ana Souza warned, “we stay.”", "Ana Souza"),
+        ("“The pier is closed,” said harbour master Jane Smith.", "Jane Smith"),
     ],
 )
 def test_reporting_patterns(text: str, speaker: str) -> None:
@@ -124,3 +125,6 @@ def test_the_sample_articles_speakers() -> None:
     }
     assert found["In the event that the United S"] == "Sergey Shoigu"
     assert found["The movement of enemy UAVs has"] == "Kyiv regional military administration"
+    # Left open, the communique's quotation ends on the mark that closed one inside it.
+    assert not any(text.endswith(("”", '"')) for text in found)
+    assert all(not q.text.endswith("”") for q in extract_quotations(seed.read_text()))

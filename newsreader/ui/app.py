@@ -22,9 +22,11 @@ from newsreader.ui import crash
 from newsreader.ui.commands import ReaderCommands
 from newsreader.ui.guards import GuardedCommandPalette
 from newsreader.ui.screens.help import HelpScreen
+from newsreader.ui.screens.quotations import QuotationOptions, QuotationsScreen
 from newsreader.ui.screens.reader import ReaderScreen
 from newsreader.ui.widgets.article_list import ArticleList
 from newsreader.ui.widgets.article_view import ArticleView
+from newsreader.ui.widgets.quotation_list import QuotationList
 from newsreader.ui.widgets.tag_sidebar import TagSidebar
 
 
@@ -68,6 +70,11 @@ class NewsReaderApp(App[None]):
                     ("Article list", ArticleList.BINDINGS),
                     ("Article", ArticleView.BINDINGS),
                     ("Tags", TagSidebar.BINDINGS),
+                    ("A person's quotations (People, in the tags)", QuotationList.BINDINGS),
+                    (
+                        "The article's quotations (\")",
+                        [*QuotationOptions.BINDINGS, *QuotationsScreen.BINDINGS],
+                    ),
                 ]
             )
         )

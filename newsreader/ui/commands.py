@@ -1,4 +1,5 @@
-"""Command palette entries: jump to a tag, bookmark, mark read, search, switch theme."""
+"""Command palette entries: jump to a tag or a person, bookmark, mark read, search, quotations,
+switch theme."""
 
 from __future__ import annotations
 
@@ -40,6 +41,11 @@ class ReaderCommands(Provider):
             ("Refresh feeds", screen.action_refresh_feeds, "Fetch every subscribed feed"),
             ("Reload library", screen.action_reload, "Read the library from disk again"),
             (
+                "Quotations in this article",
+                screen.action_quotations,
+                "Who said what in the open article",
+            ),
+            (
                 "Switch to light theme" if dark else "Switch to dark theme",
                 partial(setattr, app, "theme", "textual-light" if dark else "textual-dark"),
                 "Change the colours",
@@ -53,6 +59,14 @@ class ReaderCommands(Provider):
                     f"{feed.count:,} articles",
                 )
             )
+        for person in screen.people:
+            commands.append(
+                (
+                    f"Quotations of: {person.name}",
+                    partial(screen.show_person, person.name),
+                    f"{person.count:,} quotations across the library",
+                )
+            )
         for tag in screen.tag_counts:
             commands.append(
                 (
@@ -64,7 +78,7 @@ class ReaderCommands(Provider):
         return commands
 
     async def discover(self) -> Hits:
-        for name, callback, help_text in self._commands()[:7]:
+        for name, callback, help_text in self._commands()[:8]:
             yield DiscoveryHit(Content(name), callback, help=help_text, text=name)
 
     async def search(self, query: str) -> AsyncIterator[Hit]:

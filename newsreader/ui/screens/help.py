@@ -15,7 +15,8 @@ from textual.widgets import Static
 
 def _keys(binding: Binding) -> str:
     names = {
-        "slash": "/", "question_mark": "?", "escape": "esc", "down": "↓", "up": "↑",
+        "slash": "/", "question_mark": "?", "quotation_mark": '"', "escape": "esc",
+        "down": "↓", "up": "↑",
         "pagedown": "PgDn", "pageup": "PgUp", "home": "Home", "end": "End",
     }  # fmt: skip
     return " ".join(names.get(key, key) for key in binding.key.split(","))

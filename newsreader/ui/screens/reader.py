@@ -5,13 +5,14 @@ from __future__ import annotations
 import gc
 import sqlite3
 import webbrowser
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
@@ -30,14 +31,21 @@ from newsreader.library.subscriptions import Subscriptions
 from newsreader.model import Article, ArticleState, TagCount
 from newsreader.text.highlight import fold, match_spans, snippet_pieces
 from newsreader.text.links import safe_web_link
+from newsreader.ui.screens.quotations import QuotationsScreen
 from newsreader.ui.widgets.article_list import ArticleList
 from newsreader.ui.widgets.article_view import ArticleView
+from newsreader.ui.widgets.quotation_list import QuotationList
 from newsreader.ui.widgets.tag_sidebar import TagSidebar
+
+if TYPE_CHECKING:  # loaded when the people are first counted, not at start
+    from newsreader.library.quotations import StoredQuotation
 
 SEARCH_LIMIT = 200  # the best 200: a person refines the words rather than scroll further
 NARROW_WIDTH = 100  # below this, the tag sidebar shows only while it has focus
 DISK_CHECK_SECONDS = 2.0
 INDEX_BUSY_SECONDS = 1.0  # a search never waits longer for an index another process holds
+PEOPLE_SHOWN = 15  # the People group: the most quoted; the rest are a `said:` search away
+PERSON_QUOTATIONS = 500  # a person's quotations listed, newest article first
 _NO_STATE = ArticleState()
 # What storage can raise at a worker: said in one line, never the end of the reader.
 STORAGE_ERRORS = (LibraryError, sqlite3.Error, OSError)
@@ -51,6 +59,7 @@ class ReaderScreen(Screen[None]):
         Binding("b", "toggle_bookmark", "Bookmark", id="reader.bookmark"),
         Binding("u", "toggle_read", "Read/unread", id="reader.read"),
         Binding("t", "focus_tags", "Tags", id="reader.tags"),
+        Binding("quotation_mark", "quotations", "Quotations", id="reader.quotations"),
         Binding("o", "open_link", "Open link", show=False, id="reader.open_link"),
         Binding("n", "next_match", "Next match", id="reader.next_match"),
         Binding("N", "previous_match", "Previous match", id="reader.previous_match"),
@@ -78,6 +87,8 @@ class ReaderScreen(Screen[None]):
         self.bookmarked_count = 0
         self.unread_count = 0
         self.feed_counts: tuple[TagCount, ...] = ()
+        self.people: tuple[TagCount, ...] = ()  # the most quoted speakers, with their counts
+        self.person: str | None = None  # whose quotations the middle pane lists, if anyone's
         self.results: SearchResults | None = None
         self.results_by_date = False
         # Marks written from this screen, counted: a load that began at another count may have
@@ -95,6 +106,7 @@ class ReaderScreen(Screen[None]):
                 )
                 yield Static(id="search-status")
                 yield ArticleList(id="articles")
+                yield QuotationList(id="person-quotations")
             yield ArticleView(id="article")
         yield Footer()
 
@@ -103,6 +115,7 @@ class ReaderScreen(Screen[None]):
         self.query_one("#article").border_title = "Article"
         self.query_one("#search").display = False
         self.query_one("#search-status").display = False
+        self.query_one(QuotationList).display = False
         self.query_one(ArticleList).focus()
         self._set_list_title()
         self.load_library()
@@ -185,6 +198,142 @@ class ReaderScreen(Screen[None]):
     def _counted(self, tags: tuple[TagCount, ...], feeds: tuple[TagCount, ...]) -> None:
         self.tag_counts, self.feed_counts = tags, feeds
         self.query_one(TagSidebar).show_counts(self._counts())
+        # The quotations store is brought in step with the library first: after a reload
+        # the People counts (and a person's list on screen) may have changed.
+        self.count_people()
+        if self.person is not None:
+            current = self.query_one(QuotationList).current
+            keep = (current.article.id, current.start) if current is not None else None
+            self.load_person(self.person, keep)
+
+    # -- people: who is quoted ------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="people")
+    def count_people(self) -> None:
+        """The most quoted speakers, for the sidebar's People group (in a thread: the first
+        time, every article's quotations are found and stored)."""
+        from newsreader.library.quotations import speakers
+
+        try:
+            found = speakers(self.library, limit=PEOPLE_SHOWN)
+        except STORAGE_ERRORS as error:
+            if not get_current_worker().is_cancelled:
+                message = f"People not counted: {error}"
+                self.app.call_from_thread(self.notify, message, severity="error", timeout=10)
+            return
+        people = tuple(TagCount(speaker.name, speaker.count) for speaker in found)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._people_counted, people)
+
+    def _people_counted(self, people: tuple[TagCount, ...]) -> None:
+        if people != self.people:
+            self.people = people
+            self.query_one(TagSidebar).show_people(people)
+
+    @on(TagSidebar.PersonChosen)
+    def choose_person(self, event: TagSidebar.PersonChosen) -> None:
+        self.show_person(event.name)
+
+    def show_person(self, name: str) -> None:
+        """The middle pane lists `name`'s quotations instead of articles, until escape or
+        another choice in the sidebar."""
+        if self.results is not None or self.query_one("#search", Input).display:
+            self.clear_search()
+        self.person = name
+        self.query_one(ArticleList).display = False
+        quotations = self.query_one(QuotationList)
+        quotations.display = True
+        quotations.border_title = Content(f"Quotations · {name}")
+        quotations.say(f"Finding the quotations of {name}…")
+        quotations.focus()
+        self.query_one(TagSidebar).highlight_person(name)
+        self.load_person(name)
+
+    @work(thread=True, exclusive=True, group="person")
+    def load_person(self, name: str, keep: tuple[str, int] | None = None) -> None:
+        from newsreader.library.quotations import quotations_by
+
+        try:
+            found = quotations_by(self.library, name, limit=PERSON_QUOTATIONS)
+        except STORAGE_ERRORS as error:
+            text = str(error) if isinstance(error, LibraryError) else f"Not listed: {error}"
+            if not get_current_worker().is_cancelled:
+                self.app.call_from_thread(self._person_failed, name, text)
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._person_loaded, name, found, keep)
+
+    def _person_loaded(
+        self, name: str, found: list[StoredQuotation], keep: tuple[str, int] | None
+    ) -> None:
+        if self.person != name:
+            return  # left, or another person chosen, while this list was read
+        quotations = self.query_one(QuotationList)
+        quotations.border_title = Content(f"Quotations · {name} · {len(found):,}")
+        if found:
+            quotations.show(found, keep)
+        else:
+            quotations.say(f"No quotations of {name} in the library.")
+
+    def _person_failed(self, name: str, message: str) -> None:
+        if self.person == name:
+            self.query_one(QuotationList).say(message)
+
+    @on(QuotationList.Highlighted)
+    def show_quotation(self, event: QuotationList.Highlighted) -> None:
+        if self.person is not None and event.quotation is not None:
+            self._show_at_quotation(event.quotation, mark=False)
+
+    @on(QuotationList.Opened)
+    def open_quotation(self, event: QuotationList.Opened) -> None:
+        article = event.quotation.article
+        self._show_at_quotation(event.quotation, mark=True)
+        if not self.states.get(article.id, _NO_STATE).read:
+            self._write_state(article, read=True)
+        self.query_one(ArticleView).focus()
+
+    def _show_at_quotation(self, quotation: StoredQuotation, mark: bool) -> None:
+        """The quotation's article in the article pane, scrolled to the quotation."""
+        view = self.query_one(ArticleView)
+        self._show_in_pane(quotation.article)
+        own = view.quotation_at(quotation.start, quotation.text)
+        if own is not None:
+            view.show_quotation(own.start, own.end, mark)
+        elif quotation.start < len(view.body):
+            view.show_quotation(quotation.start, quotation.end, mark)
+
+    def leave_person(self, focus: bool = True) -> None:
+        """Back to the article list, showing the article its cursor is on."""
+        if self.person is None:
+            return
+        self.person = None
+        self.query_one(QuotationList).display = False
+        articles = self.query_one(ArticleList)
+        articles.display = True
+        self._show_in_pane(articles.current)
+        if focus:
+            articles.focus()
+
+    def action_quotations(self) -> None:
+        """`"`: the open article's quotations; the one chosen scrolls to the top of the pane."""
+        view = self.query_one(ArticleView)
+        article = view.article
+        if article is None:
+            self.notify("No article is open.", timeout=2)
+            return
+        if any(isinstance(screen, QuotationsScreen) for screen in self.app.screen_stack):
+            return  # a second `"` typed before the first list was up
+
+        def go_to(index: int | None) -> None:
+            current = view.article
+            if index is None or current is None or current.id != article.id:
+                return
+            if 0 <= index < len(view.quotations):
+                quotation = view.quotations[index]
+                view.show_quotation(quotation.start, quotation.end)
+                view.focus()
+
+        self.app.push_screen(QuotationsScreen(article.title, view.quotations), go_to)
 
     def _check_disk(self) -> None:
         try:
@@ -269,6 +418,7 @@ class ReaderScreen(Screen[None]):
         self.select_view(event.selection)
 
     def select_view(self, selection: Selection) -> None:
+        self.leave_person(focus=False)
         self.selection = selection
         if selection.kind == "tag":
             self.query_one(TagSidebar).highlight_tag(selection.tag)
@@ -280,8 +430,11 @@ class ReaderScreen(Screen[None]):
 
     @on(ArticleList.Highlighted)
     def show_article(self, event: ArticleList.Highlighted) -> None:
+        if self.person is None:  # else the pane shows the quotation's article
+            self._show_in_pane(event.article)
+
+    def _show_in_pane(self, article: Article | None) -> None:
         view = self.query_one(ArticleView)
-        article = event.article
         if article is None:
             view.show(None, "", _NO_STATE)
             return
@@ -302,14 +455,21 @@ class ReaderScreen(Screen[None]):
 
     # -- bookmarks and read marks ----------------------------------------------------------
 
+    def _current_article(self) -> Article | None:
+        """The article the keys act on: the list's, or the person's quotation's."""
+        if self.person is not None:
+            quotation = self.query_one(QuotationList).current
+            return quotation.article if quotation is not None else None
+        return self.query_one(ArticleList).current
+
     def action_toggle_bookmark(self) -> None:
-        article = self.query_one(ArticleList).current
+        article = self._current_article()
         if article is not None:
             state = self.states.get(article.id, _NO_STATE)
             self._write_state(article, bookmarked=not state.bookmarked)
 
     def action_toggle_read(self) -> None:
-        article = self.query_one(ArticleList).current
+        article = self._current_article()
         if article is not None:
             state = self.states.get(article.id, _NO_STATE)
             self._write_state(article, read=not state.read)
@@ -340,6 +500,7 @@ class ReaderScreen(Screen[None]):
     # -- search ----------------------------------------------------------------------------
 
     def action_search(self) -> None:
+        self.leave_person(focus=False)
         box = self.query_one("#search", Input)
         box.display = True
         status = self.query_one("#search-status", Static)
@@ -419,7 +580,13 @@ class ReaderScreen(Screen[None]):
         """escape: leave the search box; again: clear the search; from the article: the list."""
         box = self.query_one("#search", Input)
         articles = self.query_one(ArticleList)
-        if box.has_focus:
+        quotations = self.query_one(QuotationList)
+        if self.person is not None:  # a person's quotations: from the article, back to them
+            if quotations.has_focus:
+                self.leave_person()
+            else:
+                quotations.focus()
+        elif box.has_focus:
             articles.focus()
         elif self.results is not None or box.display:
             self.clear_search()
@@ -466,7 +633,7 @@ class ReaderScreen(Screen[None]):
 
     def action_open_link(self) -> None:
         """Open the article's web link in the browser: http(s) only, never through a shell."""
-        article = self.query_one(ArticleList).current
+        article = self._current_article()
         link = safe_web_link(article.link) if article is not None else None
         if link is None:
             self.notify("This article has no web link to open.", timeout=3)

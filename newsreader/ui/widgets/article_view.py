@@ -1,4 +1,5 @@
-"""The article pane: title, tags, reading time and source, then the body with quotations styled.
+"""The article pane: title, tags, reading time and source, then the body with quotations styled
+and the names of their speakers drawn in the speaker style.
 
 It wraps the text itself and draws only the visible lines (the Line API), so showing another
 article changes no layout: moving through the list stays fast however long the article is.
@@ -6,6 +7,8 @@ article changes no layout: moving through the list stays fast however long the a
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import ClassVar
 
@@ -18,14 +21,18 @@ from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.style import Style
+from textual.timer import Timer
 from textual.widget import Widget
 
 from newsreader.model import Article, ArticleState, count_words, reading_minutes
 from newsreader.text.quotes import quote_spans
 from newsreader.text.sanitize import for_display
+from newsreader.text.speakers import Quotation, extract_quotations
 
 MEASURE = 88  # the longest line: long lines on wide terminals are hard to follow
 MARGIN = 2
+MARK_SECONDS = 2.0  # how long a quotation jumped to stays marked: long enough to find it
+CACHED_ARTICLES = 64  # quotations kept per article: moving back and forth finds them again
 
 
 class ArticleView(ScrollView, can_focus=True):
@@ -46,6 +53,8 @@ class ArticleView(ScrollView, can_focus=True):
         "article-view--tag",
         "article-view--quote",
         "article-view--quote-nested",
+        "article-view--quote-marked",
+        "article-view--speaker",
         "article-view--match",
         "article-view--current-match",
     }
@@ -57,8 +66,16 @@ class ArticleView(ScrollView, can_focus=True):
         self.state = ArticleState()
         self.matches: list[tuple[int, int]] = []
         self.current_match = -1
+        self.quotations: list[Quotation] = []
+        self.marked: tuple[int, int] | None = None  # the quotation just jumped to
+        self._quotation_cache: OrderedDict[str, tuple[str, list[Quotation]]] = OrderedDict()
+        self._mark_timer: Timer | None = None
         self._lines: list[Content] = []
         self._match_lines: list[int] = []
+        # Where each body paragraph went: its offset in the body, its first line, and the
+        # offset (in the paragraph) at which each of its wrapped lines starts.
+        self._paragraph_offsets: list[int] = []
+        self._paragraph_lines: list[tuple[int, list[int]]] = []
         self._width = 0
         self._strips: dict[int, Strip] = {}
         self._base: tuple[RichStyle, Style] | None = None
@@ -78,9 +95,26 @@ class ArticleView(ScrollView, can_focus=True):
         self.article, self.body, self.state = article, for_display(body), state
         self.matches = list(matches)
         self.current_match = -1
+        self.quotations = self._quotations_of(article, self.body)
+        if not same:
+            self._clear_mark()
         self._layout()
         if not same:
             self.scroll_to(y=0, animate=False, immediate=True)
+
+    def _quotations_of(self, article: Article | None, body: str) -> list[Quotation]:
+        """The article's quotations with their speakers, found once per article and body."""
+        if article is None or not body:
+            return []
+        cached = self._quotation_cache.get(article.id)
+        if cached is not None and cached[0] == body:
+            self._quotation_cache.move_to_end(article.id)
+            return cached[1]
+        found = extract_quotations(body)
+        self._quotation_cache[article.id] = (body, found)
+        if len(self._quotation_cache) > CACHED_ARTICLES:
+            self._quotation_cache.popitem(last=False)
+        return found
 
     def update_state(self, state: ArticleState) -> None:
         self.state = state
@@ -185,10 +219,13 @@ class ArticleView(ScrollView, can_focus=True):
         spans = [
             Span(q.start, q.end, quote if q.depth == 1 else nested) for q in quote_spans(self.body)
         ]
+        spans += self._speaker_spans()
+        if self.marked is not None:
+            spans.append(Span(*self.marked, self._style("article-view--quote-marked")))
         for index, (start, end) in enumerate(self.matches):
             spans.append(Span(start, end, current if index == self.current_match else match))
         lines: list[Content] = []
-        starts = [start for start, _ in self.matches]
+        self._paragraph_offsets, self._paragraph_lines = [], []
         offset = 0
         for paragraph in self.body.split("\n"):
             end = offset + len(paragraph)
@@ -198,33 +235,34 @@ class ArticleView(ScrollView, can_focus=True):
                 if s.start < end and s.end > offset
             ]
             wrapped = Content(paragraph, local).wrap(width) if paragraph else [Content("")]
-            self._place_matches(paragraph, offset, wrapped, first_line + len(lines), starts)
+            self._paragraph_offsets.append(offset)
+            self._paragraph_lines.append(
+                (first_line + len(lines), _line_starts(paragraph, wrapped))
+            )
             lines += wrapped
             offset = end + 1
+        self._match_lines = [self.line_of(start) for start, _ in self.matches]
         return lines
 
-    def _place_matches(
-        self,
-        paragraph: str,
-        offset: int,
-        wrapped: list[Content],
-        first_line: int,
-        starts: list[int],
-    ) -> None:
-        """Record on which line each match inside this paragraph starts."""
-        position = 0
-        line_starts = []
-        for line in wrapped:
-            found = paragraph.find(line.plain.strip(), position) if line.plain.strip() else position
-            line_starts.append(max(position, found))
-            position = max(position, found) + len(line.plain.strip())
-        for start in starts:
-            local = start - offset
-            if 0 <= local <= len(paragraph):
-                index = (
-                    max(i for i, s in enumerate(line_starts) if s <= local) if line_starts else 0
-                )
-                self._match_lines.append(first_line + index)
+    def _speaker_spans(self) -> list[Span]:
+        """The words naming each quotation's speaker, where the article names them (several
+        quotations of one paragraph may share them: styled once)."""
+        speaker = self._style("article-view--speaker")
+        places = {
+            (q.speaker_start, q.speaker_end)
+            for q in self.quotations
+            if 0 <= q.speaker_start < q.speaker_end <= len(self.body)
+        }
+        return [Span(start, end, speaker) for start, end in sorted(places)]
+
+    def line_of(self, offset: int) -> int:
+        """The line (of all the pane's lines) on which the body's character at `offset` is."""
+        if not self._paragraph_offsets:
+            return 0
+        paragraph = max(0, bisect_right(self._paragraph_offsets, offset) - 1)
+        first, starts = self._paragraph_lines[paragraph]
+        local = offset - self._paragraph_offsets[paragraph]
+        return first + max(0, bisect_right(starts, local) - 1)
 
     # -- drawing ---------------------------------------------------------------------------
 
@@ -268,3 +306,50 @@ class ArticleView(ScrollView, can_focus=True):
         )
         self.scroll_to(y=max(0, line - self.size.height // 3), animate=False, immediate=True)
         return True
+
+    # -- jumping to a quotation ------------------------------------------------------------
+
+    def show_quotation(self, start: int, end: int | None = None, mark: bool = True) -> None:
+        """Scroll so that the quotation at `start` (an offset in the body) is the top line;
+        with `mark`, mark it (to `end`) for a moment so the eye finds it."""
+        if mark:
+            end = end if end is not None else start + 1
+            self.marked = (start, max(start + 1, end))
+            self._layout()
+            if self._mark_timer is not None:
+                self._mark_timer.stop()
+            self._mark_timer = self.set_timer(MARK_SECONDS, self._unmark)
+        self.scroll_to(y=self.line_of(start), animate=False, immediate=True)
+
+    def quotation_at(self, start: int, text: str = "") -> Quotation | None:
+        """This article's quotation starting at `start`; else the one with `text` (offsets
+        stored for the body may differ from the text shown when the file was edited by hand)."""
+        for quotation in self.quotations:
+            if quotation.start == start:
+                return quotation
+        return next((q for q in self.quotations if text and q.text == text), None)
+
+    def _clear_mark(self) -> None:
+        if self._mark_timer is not None:
+            self._mark_timer.stop()
+            self._mark_timer = None
+        self.marked = None
+
+    def _unmark(self) -> None:
+        was_marked = self.marked is not None
+        self._clear_mark()
+        if was_marked:
+            self._layout()
+
+
+def _line_starts(paragraph: str, wrapped: list[Content]) -> list[int]:
+    """The offset in `paragraph` at which each of its wrapped lines starts (wrapping drops the
+    spaces where it breaks, so each line is looked for after the one before)."""
+    position = 0
+    starts = []
+    for line in wrapped:
+        words = line.plain.strip()
+        found = paragraph.find(words, position) if words else position
+        starts.append(max(position, found))
+        position = max(position, found) + len(words)
+    return starts

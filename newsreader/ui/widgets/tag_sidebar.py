@@ -1,7 +1,9 @@
-"""The tag sidebar: All, Bookmarks, Unread, then every tag with its count."""
+"""The tag sidebar: All, Bookmarks, Unread, the feeds, the most quoted people, then every tag
+with its count."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -12,6 +14,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from newsreader.library.selection import ALL, BOOKMARKS, UNREAD, Selection, SidebarCounts
+from newsreader.model import TagCount
 from newsreader.text.sanitize import for_display
 from newsreader.ui.guards import PagingOptionList
 
@@ -44,14 +47,31 @@ class TagSidebar(PagingOptionList):
     class Chosen(Message):
         selection: Selection
 
+    @dataclass
+    class PersonChosen(Message):
+        """A person of the People group: their quotations across the library."""
+
+        name: str
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._tag_names: dict[str, str] = {}
         self._feed_names: dict[str, str] = {}
+        self._person_names: dict[str, str] = {}
+        self._counts: SidebarCounts | None = None
+        self._people: tuple[TagCount, ...] = ()
+
+    def show_people(self, people: Sequence[TagCount]) -> None:
+        """The People group's speakers and counts (most quoted first); none: no group."""
+        self._people = tuple(people)
+        if self._counts is not None:
+            self.show_counts(self._counts)
 
     def show_counts(self, counts: SidebarCounts) -> None:
         """Rebuild the entries (after loading); keeps the highlighted entry where it was."""
+        self._counts = counts
         keep = self.highlighted
+        kept_id = self.get_option_at_index(keep).id if keep is not None else None
         options: list[Option | None] = [
             Option(_prompt("All", counts.total), id="all"),
             Option(_prompt("★ Bookmarks", counts.bookmarked), id="bookmarks"),
@@ -65,6 +85,13 @@ class TagSidebar(PagingOptionList):
                 option_id = f"feed-{position}"
                 self._feed_names[option_id] = feed.name
                 options.append(Option(_prompt(feed.name, feed.count), id=option_id))
+        self._person_names = {}
+        if self._people:
+            options += [None, Option(Content.styled("People", "bold $text-muted"), disabled=True)]
+            for position, person in enumerate(self._people):
+                option_id = f"person-{position}"
+                self._person_names[option_id] = person.name
+                options.append(Option(_prompt(person.name, person.count), id=option_id))
         options += [None, Option(Content.styled("Tags", "bold $text-muted"), disabled=True)]
         for position, tag in enumerate(counts.tags):
             option_id = f"tag-{position}"
@@ -72,7 +99,13 @@ class TagSidebar(PagingOptionList):
             options.append(Option(_prompt(tag.name, tag.count), id=option_id))
         self.set_options(options)
         if options:
-            self.highlighted = min(keep or 0, self.option_count - 1)
+            # The same entry if it is still there: a group that appears above it (People,
+            # counted after the rest) must not move the highlight to another entry.
+            ids = [option.id for option in options if option is not None]
+            if kept_id is not None and kept_id in ids:
+                self.highlighted = self.get_option_index(kept_id)
+            else:
+                self.highlighted = min(keep or 0, self.option_count - 1)
 
     def update_state_counts(self, counts: SidebarCounts) -> None:
         """Only the Bookmarks and Unread numbers change when a key is pressed: redraw just them."""
@@ -89,6 +122,15 @@ class TagSidebar(PagingOptionList):
             return Selection.of_feed(self._feed_names[option_id])
         return None
 
+    def person_of(self, option_id: str | None) -> str | None:
+        return self._person_names.get(option_id) if option_id is not None else None
+
+    def highlight_person(self, name: str) -> None:
+        for option_id, person in self._person_names.items():
+            if person == name:
+                self.highlighted = self.get_option_index(option_id)
+                return
+
     def highlight_tag(self, name: str) -> None:
         for option_id, tag in self._tag_names.items():
             if tag.casefold() == name.casefold():
@@ -97,6 +139,10 @@ class TagSidebar(PagingOptionList):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
+        person = self.person_of(event.option.id)
+        if person is not None:
+            self.post_message(self.PersonChosen(person))
+            return
         selection = self.selection_of(event.option.id)
         if selection is not None:
             self.post_message(self.Chosen(selection))
