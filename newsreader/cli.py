@@ -10,6 +10,7 @@ from pathlib import Path
 
 from newsreader import __version__
 from newsreader.cli_output import Output
+from newsreader.config import ConfigError
 from newsreader.library import LibraryError, default_library_path
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -70,6 +71,15 @@ def build_parser() -> argparse.ArgumentParser:
     speakers = commands.add_parser("speakers", parents=[common], help="who is quoted most")
     speakers.add_argument("--json", action="store_true", help="print one JSON array")
 
+    config = commands.add_parser(
+        "config", parents=[common], help="the settings file and its values"
+    )
+    config.add_argument("--keys", action="store_true", help="every key binding: id, keys, action")
+    config.add_argument("--example", action="store_true", help="print a commented example file")
+    config.add_argument("--json", action="store_true", help="print JSON")
+    saved = commands.add_parser("saved", parents=[common], help="saved searches with counts")
+    saved.add_argument("--json", action="store_true", help="print one JSON array")
+
     commands.add_parser("reindex", parents=[common], help="rebuild the search index")
     sub = commands.add_parser("subscribe", parents=[common], help="subscribe to feeds")
     sub.add_argument("urls", nargs="+", metavar="URL", help="feed addresses (http or https)")
@@ -113,6 +123,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return commands.run(args, library_path(args), output)
     except LibraryError as error:
         output.error(str(error))
+    except ConfigError as error:  # a setting is wrong: nothing was done, nothing was written
+        output.error(str(error))
+        return EXIT_USAGE
     except KeyboardInterrupt:
         output.error("Interrupted; everything written before was kept.")
         return 130

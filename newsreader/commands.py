@@ -13,10 +13,11 @@ from newsreader.feed_commands import FEED_COMMANDS
 from newsreader.library import Library
 from newsreader.library.doctor import check_library, restore_backups
 from newsreader.library.importer import import_paths
-from newsreader.library.search import search, sync_index
+from newsreader.library.search import muted_ids, search, sync_index
 from newsreader.model import Article, ArticleState, ImportReport, count_words
 from newsreader.quote_commands import QUOTE_COMMANDS
 from newsreader.resources import resource_dir
+from newsreader.settings_commands import SETTINGS_COMMANDS, checked_settings
 from newsreader.text.highlight import plain_snippet, snippet_text
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -34,6 +35,8 @@ def open_library(path: Path, first_time_samples: bool = False) -> Library:
 
 
 def run(args: argparse.Namespace, path: Path, output: Output) -> int:
+    # Settings first: a broken file stops every command before anything is touched.
+    args.settings = checked_settings()
     if args.command == "doctor":
         return _doctor(path, args.restore, output)
     command = args.command or "read"
@@ -42,7 +45,15 @@ def run(args: argparse.Namespace, path: Path, output: Output) -> int:
     return handler(library, args, output)
 
 
-def article_json(library: Library, article: Article, state: ArticleState) -> dict[str, Any]:
+def muted(library: Library, args: argparse.Namespace) -> set[str]:
+    """What the config's mute rules hide in the reader: the command line marks, never drops."""
+    queries = args.settings.mute_queries
+    return muted_ids(library, queries) if queries else set()
+
+
+def article_json(
+    library: Library, article: Article, state: ArticleState, is_muted: bool = False
+) -> dict[str, Any]:
     body = library.body(article.id)
     return {
         "id": article.id,
@@ -59,6 +70,7 @@ def article_json(library: Library, article: Article, state: ArticleState) -> dic
         "added": article.added,
         "words": count_words(body),
         "tags_raw": article.tags_raw,
+        "muted": is_muted,
     }
 
 
@@ -116,14 +128,21 @@ def _list(library: Library, args: argparse.Namespace, output: Output) -> int:
         articles = [a for a in articles if any(t.casefold() == wanted for t in a.tags)]
     if args.bookmarked:
         articles = [a for a in articles if states.get(a.id, ArticleState()).bookmarked]
+    hidden = muted(library, args)
     if args.json:
-        output.json([article_json(library, a, states.get(a.id, ArticleState())) for a in articles])
+        output.json(
+            [
+                article_json(library, a, states.get(a.id, ArticleState()), a.id in hidden)
+                for a in articles
+            ]
+        )
         return EXIT_OK
     rows: list[list[str | Text]] = []
     for article in articles:
         state = states.get(article.id, ArticleState())
-        mark = "★" if state.bookmarked else " "
-        title = Text(article.title, style="" if state.read else "bold")
+        mark = "★" if state.bookmarked else ("·" if article.id in hidden else " ")
+        style = "dim" if article.id in hidden else ("" if state.read else "bold")
+        title = Text(article.title, style=style)
         rows.append([article.id, mark, title, ", ".join(article.tags)])
     columns: list[tuple[str, dict[str, Any]]] = [
         ("ID", {"style": "dim", "no_wrap": True}),
@@ -177,11 +196,17 @@ def _search(library: Library, args: argparse.Namespace, output: Output) -> int:
         output.error(found.message)
         return EXIT_USAGE
     states = library.states()
+    hidden = muted(library, args)
     if args.json:
         output.json(
             [
                 {
-                    **article_json(library, r.article, states.get(r.article.id, ArticleState())),
+                    **article_json(
+                        library,
+                        r.article,
+                        states.get(r.article.id, ArticleState()),
+                        r.article.id in hidden,
+                    ),
                     "score": round(r.score, 4),
                     "snippet": plain_snippet(r.snippet),
                 }
@@ -242,4 +267,5 @@ _COMMANDS = {
     "reindex": _reindex,
     **FEED_COMMANDS,
     **QUOTE_COMMANDS,
+    **SETTINGS_COMMANDS,
 }

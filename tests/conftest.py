@@ -16,6 +16,16 @@ from newsreader.resources import resource_dir
 SEED_ARTICLE = resource_dir("seeds") / "000_a1d383cc9a6d370f.txt"
 
 
+@pytest.fixture(autouse=True)
+def no_user_config(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Tests never read the person's own config.toml; a test that wants one writes it here."""
+    path = tmp_path_factory.mktemp("config") / "config.toml"
+    monkeypatch.setenv("NEWSREADER_CONFIG", str(path))
+    return path
+
+
 @pytest.fixture
 def library_path(tmp_path: Path) -> Path:
     return tmp_path / "lib" / "library.json"
