@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 MAX_FEED_BYTES = 20 * 1024 * 1024
 USER_AGENT = f"newsreader/{__version__} (+terminal news reader)"
-_CHUNK = 64 * 1024
+CHUNK_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +41,7 @@ class Fetched:
         return self.status == 304
 
 
-class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
+class HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
     """Follows redirects (urllib allows ten) but only to http and https."""
 
     def redirect_request(
@@ -58,7 +58,7 @@ class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
-def _time_left(deadline: float) -> float:
+def time_left(deadline: float) -> float:
     left = deadline - time.monotonic()
     if left <= 0:
         raise TimeoutError("the fetch's deadline passed")
@@ -79,7 +79,7 @@ class _DeadlineReader(io.RawIOBase):
         return True
 
     def readinto(self, buffer: WriteableBuffer) -> int | None:
-        self._sock.settimeout(_time_left(self._deadline))
+        self._sock.settimeout(time_left(self._deadline))
         return self._raw.readinto(buffer)
 
     def close(self) -> None:
@@ -101,7 +101,7 @@ class _DeadlineSocket:
         return io.BufferedReader(_DeadlineReader(self._sock, self._deadline))
 
     def sendall(self, data: ReadableBuffer) -> None:
-        self._sock.settimeout(_time_left(self._deadline))
+        self._sock.settimeout(time_left(self._deadline))
         self._sock.sendall(data)
 
     def __getattr__(self, name: str) -> Any:
@@ -120,7 +120,7 @@ class _DeadlineHTTPConnection(http.client.HTTPConnection):
         if self.deadline == math.inf:  # no deadline: a plain connection
             super().connect()
             return
-        self.timeout = _time_left(self.deadline)
+        self.timeout = time_left(self.deadline)
         super().connect()
         self.sock = _DeadlineSocket(self.sock, self.deadline)
 
@@ -129,7 +129,7 @@ class _DeadlineHTTPSConnection(_DeadlineHTTPConnection, http.client.HTTPSConnect
     """The same for https: the deadline socket wraps the TLS socket."""
 
 
-class _DeadlineHTTPHandler(urllib.request.HTTPHandler):
+class DeadlineHTTPHandler(urllib.request.HTTPHandler):
     def __init__(self, deadline: float) -> None:
         super().__init__()
         self.deadline = deadline
@@ -138,7 +138,7 @@ class _DeadlineHTTPHandler(urllib.request.HTTPHandler):
         return self.do_open(_DeadlineHTTPConnection, req, deadline=self.deadline)
 
 
-class _DeadlineHTTPSHandler(urllib.request.HTTPSHandler):
+class DeadlineHTTPSHandler(urllib.request.HTTPSHandler):
     def __init__(self, deadline: float) -> None:
         super().__init__()
         self.deadline = deadline
@@ -166,7 +166,7 @@ def fetch_feed(url: str, etag: str = "", modified: str = "", timeout: float = 15
     deadline = time.monotonic() + timeout
     # An opener per fetch: its connections carry this fetch's deadline.
     opener = urllib.request.build_opener(
-        _HttpOnlyRedirects(), _DeadlineHTTPHandler(deadline), _DeadlineHTTPSHandler(deadline)
+        HttpOnlyRedirects(), DeadlineHTTPHandler(deadline), DeadlineHTTPSHandler(deadline)
     )
     try:
         with opener.open(request, timeout=timeout) as response:
@@ -205,8 +205,8 @@ def _read_body(response: http.client.HTTPResponse, deadline: float) -> bytes | N
     body = bytearray()
     received = 0
     while True:
-        _time_left(deadline)  # also between reads, should a read not see the deadline
-        chunk = response.read1(_CHUNK)  # one receive at most, so the deadline is seen
+        time_left(deadline)  # also between reads, should a read not see the deadline
+        chunk = response.read1(CHUNK_BYTES)  # one receive at most, so the deadline is seen
         if not chunk:
             break
         received += len(chunk)
