@@ -20,6 +20,7 @@ class FeedServer:
     moved: dict[str, str] = field(default_factory=dict)
     delay: float = 3.0
     requests: list[tuple[str, int]] = field(default_factory=list)
+    types: dict[str, str] = field(default_factory=dict)  # path -> Content-Type (default XML)
     port: int = 0
 
     def url(self, path: str) -> str:
@@ -46,7 +47,8 @@ def serve_feeds() -> Iterator[FeedServer]:
             if self.headers.get("If-None-Match") == etag:
                 self._answer(304)
                 return
-            self._answer(200, body, {"ETag": etag, "Content-Type": "application/xml"})
+            kind = state.types.get(path, "application/xml")
+            self._answer(200, body, {"ETag": etag, "Content-Type": kind})
 
         def _answer(
             self, code: int, body: bytes = b"", headers: dict[str, str] | None = None

@@ -30,14 +30,27 @@ class FeedOutcome:
     error: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class FeedOptions:
+    """What config.toml asks of one feed's new entries (see `newsreader.config`)."""
+
+    tags: tuple[str, ...] = ()  # added to each entry's own
+    full_text: bool = False  # each new entry's page fetched and its article kept
+
+
+Options = Callable[[str], FeedOptions]  # a feed's options by its URL
+
+
 def refresh_feeds(
     library: Library,
     progress: Progress | None = None,
     timeout: float = 15.0,
     only: list[Feed] | None = None,
+    options: Options | None = None,
 ) -> list[FeedOutcome]:
     """Fetch every subscription concurrently; a failing feed is reported, the others go on.
-    What they bring is stored in one write, then the index is reconciled."""
+    What they bring is stored in one write, then the full texts the options ask for are
+    fetched, then the index is reconciled."""
     subscriptions = Subscriptions(library)
     feeds = only if only is not None else subscriptions.all()
     outcomes: list[FeedOutcome] = []
@@ -56,7 +69,10 @@ def refresh_feeds(
                 fetched_feeds.append((feed, fetched, parsed))
             if progress is not None:
                 progress(done, len(feeds))
-    outcomes += _store(library, fetched_feeds)
+    options = options or (lambda url: FeedOptions())
+    stored, added = _store(library, fetched_feeds, options)
+    outcomes += stored
+    _fetch_full_texts(library, added, timeout)
     subscriptions.record([outcome.feed for outcome in outcomes])
     if any(outcome.added or outcome.updated for outcome in outcomes):
         # The articles are stored; a busy index catches up with the next search.
@@ -81,13 +97,21 @@ def _parse(feed: Feed, fetched: Fetched) -> tuple[FeedOutcome, ParsedFeed | None
         return FeedOutcome(failed, error=reason), None
 
 
-def _store(library: Library, fetched: list[tuple[Feed, Fetched, ParsedFeed]]) -> list[FeedOutcome]:
-    """Every feed's entries in one catalog write; each feed is told what it brought."""
+def _store(
+    library: Library, fetched: list[tuple[Feed, Fetched, ParsedFeed]], options: Options
+) -> tuple[list[FeedOutcome], dict[str, str]]:
+    """Every feed's entries in one catalog write; each feed is told what it brought. Also
+    returns the new entries whose full text is wanted (id → link)."""
     items: list[ParsedArticle] = []
     owners: list[int] = []
     legacy: list[list[str]] = []
     for number, (feed, _, parsed) in enumerate(fetched):
+        extra = options(feed.url).tags
         for entry in parsed.entries:
+            if extra:
+                known = {tag.casefold() for tag in entry.tags}
+                more = tuple(tag for tag in extra if tag.casefold() not in known)
+                entry = dataclasses.replace(entry, tags=entry.tags + more)
             items.append(entry)
             owners.append(number)
             legacy.append(legacy_ids(entry, [feed.title]))
@@ -115,4 +139,28 @@ def _store(library: Library, fetched: list[tuple[Feed, Fetched, ParsedFeed]]) ->
             added=added_count[number],
         )
         outcomes.append(FeedOutcome(fresh, added_count[number], updated_count[number]))
-    return outcomes
+    wanted = {
+        doc_id: item.link
+        for doc_id, item, owner in zip(ids, items, owners, strict=True)
+        if doc_id in added_ids and item.link and options(fetched[owner][0].url).full_text
+    }
+    return outcomes, wanted
+
+
+def _fetch_full_texts(library: Library, wanted: dict[str, str], timeout: float) -> int:
+    """Fetch the pages of new entries side by side and keep each article found; a page that
+    fails leaves its entry as the feed gave it. Returns how many were kept."""
+    if not wanted:
+        return 0
+    from newsreader.sources.full_text import fetch_full_text
+
+    kept = 0
+    with ThreadPoolExecutor(max_workers=FETCH_WORKERS) as pool:
+        futures = {pool.submit(fetch_full_text, link, timeout): d for d, link in wanted.items()}
+        for future in as_completed(futures):
+            page = future.result()
+            if page.text:
+                with contextlib.suppress(LibraryError):
+                    library.set_full_text(futures[future], page.text)
+                    kept += 1
+    return kept
