@@ -154,3 +154,30 @@ def test_an_unchanged_entry_keeps_its_full_text_on_refresh(filled: Library) -> N
     filled.add([same], updated=updated)
     assert updated == [] and filled.has_full_text(doc_id)
     assert filled.body(doc_id) == "The full story about the pier."
+
+
+def test_views_hide_muted_and_read_and_take_an_order() -> None:
+    from newsreader.library.selection import ALL, BOOKMARKS, MUTED, arrange, next_order, select
+    from newsreader.model import Article
+
+    def art(doc_id: str, title: str, source: str, date: str) -> Article:
+        return Article(doc_id, title, "", (), "", source, "https://x/" + doc_id, "", date, date)
+
+    a = art("a", "beta", "Zed News", "2026-03")
+    b = art("b", "Alpha", "Harbour", "2026-02")
+    c = art("c", "gamma", "Harbour", "2026-01")
+    states = {"a": ArticleState(read=True, bookmarked=True), "b": ArticleState(read=True)}
+    newest = [a, b, c]
+    assert select(newest, states, ALL, muted={"c"}) == [a, b]
+    assert select(newest, states, MUTED, muted={"c"}) == [c]
+    assert select(newest, states, ALL, hide_read=True) == [c]
+    assert select(newest, states, BOOKMARKS, hide_read=True) == [a]  # a bookmark stays
+    assert [x.id for x in arrange(newest, "oldest")] == ["c", "b", "a"]
+    assert [x.id for x in arrange(newest, "title")] == ["b", "a", "c"]
+    assert [x.id for x in arrange(newest, "feed")] == ["b", "c", "a"]
+    assert [next_order(o) for o in ("newest", "oldest", "title", "feed")] == [
+        "oldest",
+        "title",
+        "feed",
+        "newest",
+    ]

@@ -1,8 +1,8 @@
-"""Which articles a list shows: all, bookmarked, unread or one tag; and the sidebar's counts."""
+"""Which articles a list shows, in which order; and the sidebar's counts."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from newsreader.model import Article, ArticleState, TagCount
@@ -28,7 +28,8 @@ class Selection:
 
     @property
     def label(self) -> str:
-        return {"all": "All", "bookmarks": "Bookmarks", "unread": "Unread"}.get(self.kind, self.tag)
+        names = {"all": "All", "bookmarks": "Bookmarks", "unread": "Unread", "muted": "Muted"}
+        return names.get(self.kind, self.tag)
 
     def admits(self, article: Article, state: ArticleState) -> bool:
         if self.kind == "bookmarks":
@@ -46,14 +47,47 @@ class Selection:
 ALL = Selection("all")
 BOOKMARKS = Selection("bookmarks")
 UNREAD = Selection("unread")
+MUTED = Selection("muted")  # what config.toml's mute rules hide everywhere else
+ORDERS = ("newest", "oldest", "title", "feed")
 
 
 def select(
-    articles: Sequence[Article], states: Mapping[str, ArticleState], selection: Selection
+    articles: Sequence[Article],
+    states: Mapping[str, ArticleState],
+    selection: Selection,
+    muted: Collection[str] = (),
+    hide_read: bool = False,
 ) -> list[Article]:
-    if selection.kind == "all":
+    """The articles `selection` shows, in the library's order (newest first). Muted articles
+    show only in the Muted view; `hide_read` leaves read ones out (not from Bookmarks)."""
+    if selection.kind == "muted":
+        return [a for a in articles if a.id in muted]
+    if selection.kind == "all" and not muted and not hide_read:
         return list(articles)
-    return [a for a in articles if selection.admits(a, states.get(a.id, _NO_STATE))]
+    hide = hide_read and selection.kind != "bookmarks"
+    shown = []
+    for article in articles:
+        state = states.get(article.id, _NO_STATE)
+        if article.id in muted or (hide and state.read) or not selection.admits(article, state):
+            continue
+        shown.append(article)
+    return shown
+
+
+def arrange(articles: list[Article], order: str) -> list[Article]:
+    """`articles` (newest first, as selected) in `order`: newest, oldest, title or feed (by
+    feed, then newest first within one)."""
+    if order == "oldest":
+        return articles[::-1]
+    if order == "title":
+        return sorted(articles, key=lambda a: a.title.casefold())
+    if order == "feed":
+        return sorted(articles, key=lambda a: (a.source or "\uffff").casefold())
+    return articles
+
+
+def next_order(order: str) -> str:
+    return ORDERS[(ORDERS.index(order) + 1) % len(ORDERS)] if order in ORDERS else ORDERS[0]
 
 
 @dataclass(frozen=True, slots=True)
