@@ -64,7 +64,7 @@ class ReaderCommands(Provider):
                 (
                     f"Quotations of: {person.name}",
                     partial(screen.show_person, person.name),
-                    f"{person.count:,} quotations across the library",
+                    f"{person.count:,} quotation{'' if person.count == 1 else 's'} in the library",
                 )
             )
         for tag in screen.tag_counts:

@@ -89,6 +89,9 @@ class ReaderScreen(Screen[None]):
         self.feed_counts: tuple[TagCount, ...] = ()
         self.people: tuple[TagCount, ...] = ()  # the most quoted speakers, with their counts
         self.person: str | None = None  # whose quotations the middle pane lists, if anyone's
+        # The quotation (article id, start) the article pane was last scrolled to from that
+        # list: a reload that lists it again leaves the reader's scrolling alone.
+        self._scrolled_to: tuple[str, int] | None = None
         self.results: SearchResults | None = None
         self.results_by_date = False
         # Marks written from this screen, counted: a load that began at another count may have
@@ -240,6 +243,7 @@ class ReaderScreen(Screen[None]):
         if self.results is not None or self.query_one("#search", Input).display:
             self.clear_search()
         self.person = name
+        self._scrolled_to = None
         self.query_one(ArticleList).display = False
         quotations = self.query_one(QuotationList)
         quotations.display = True
@@ -281,8 +285,11 @@ class ReaderScreen(Screen[None]):
 
     @on(QuotationList.Highlighted)
     def show_quotation(self, event: QuotationList.Highlighted) -> None:
-        if self.person is not None and event.quotation is not None:
-            self._show_at_quotation(event.quotation, mark=False)
+        quotation = event.quotation
+        if self.person is None or quotation is None:
+            return
+        if (quotation.article.id, quotation.start) != self._scrolled_to:
+            self._show_at_quotation(quotation, mark=False)
 
     @on(QuotationList.Opened)
     def open_quotation(self, event: QuotationList.Opened) -> None:
@@ -294,6 +301,7 @@ class ReaderScreen(Screen[None]):
 
     def _show_at_quotation(self, quotation: StoredQuotation, mark: bool) -> None:
         """The quotation's article in the article pane, scrolled to the quotation."""
+        self._scrolled_to = (quotation.article.id, quotation.start)
         view = self.query_one(ArticleView)
         self._show_in_pane(quotation.article)
         own = view.quotation_at(quotation.start, quotation.text)
@@ -307,6 +315,7 @@ class ReaderScreen(Screen[None]):
         if self.person is None:
             return
         self.person = None
+        self._scrolled_to = None
         self.query_one(QuotationList).display = False
         articles = self.query_one(ArticleList)
         articles.display = True

@@ -128,7 +128,12 @@ class ArticleView(ScrollView, can_focus=True):
     # -- wrapping --------------------------------------------------------------------------
 
     def on_resize(self, event: events.Resize) -> None:
+        # Wrapped anew, the text moves between lines: keep the line read at the top (a
+        # quotation just jumped to, when the tags pane shows or hides) at the top.
+        top = self.offset_at_line(round(self.scroll_offset.y))
         self._layout()
+        if top is not None:
+            self.scroll_to(y=self.line_of(top), animate=False, immediate=True)
 
     def _style(self, component: str) -> Style:
         style = self._styles.get(component)
@@ -254,6 +259,14 @@ class ArticleView(ScrollView, can_focus=True):
             if 0 <= q.speaker_start < q.speaker_end <= len(self.body)
         }
         return [Span(start, end, speaker) for start, end in sorted(places)]
+
+    def offset_at_line(self, line: int) -> int | None:
+        """The body offset at which `line` starts; None for the header and the first line."""
+        if line <= 0 or not self._paragraph_lines or line < self._paragraph_lines[0][0]:
+            return None
+        index = bisect_right([first for first, _ in self._paragraph_lines], line) - 1
+        first, starts = self._paragraph_lines[index]
+        return self._paragraph_offsets[index] + starts[min(line - first, len(starts) - 1)]
 
     def line_of(self, offset: int) -> int:
         """The line (of all the pane's lines) on which the body's character at `offset` is."""
