@@ -1,10 +1,12 @@
 """Measures newsreader against the budgets in DESIGN.md, on synthetic seed-format articles.
 
     python tests/benchmarks/bench.py [--sizes 10000 100000] [--runs 3] [--work /tmp/nr-bench]
+                                     [--skip-newsboat | --newsboat-only]
 
 Times are medians of several runs; each figure is printed with a baseline measured in the same
-run (FTS5 alone for import, a key with no binding for key presses) because this machine is noisy.
-Not part of the test suite: it takes minutes.
+run (FTS5 alone for import, a key with no binding for key presses, and newsboat on the same
+articles as one RSS feed, see newsboat.py) because this machine is noisy. A table of both
+programs side by side ends the run. Not part of the test suite: it takes minutes.
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.benchmarks import newsboat
 from tests.benchmarks.synthetic import (
     COMMON_WORD,
     EVERY_WORD,
@@ -184,42 +188,147 @@ def bench_keys(db: Path, presses: int, gap: float = 0.05) -> dict[str, float]:
     return asyncio.run(run())
 
 
+def measure_newsreader(work: Path, folder: Path, size: int, runs: int) -> dict[str, Any]:
+    """Every newsreader figure for one size, printed as it comes."""
+    imported = bench_import(work, folder, size, 1 if size > 20_000 else runs)
+    print(
+        f"import: {imported['seconds']:.2f} s = {imported['per_second']:,.0f} articles/s "
+        f"(FTS5 alone on the same texts: {imported['fts_alone_seconds']:.2f} s)",
+        flush=True,
+    )
+    db = work / f"import-{size}-0" / "library.json"
+    screen = launch_to_first_screen(db, f"{size + 2:,}".encode(), runs)
+    print(
+        f"first screen with articles, from launch: {screen['first_screen_seconds']:.2f} s; "
+        f"memory {screen['memory_mb']:.0f} MB",
+        flush=True,
+    )
+    searches = bench_search(db, 40)
+    for name, figures in searches.items():
+        print(
+            f"search, {name}: median {figures['median_ms']:.1f} ms, "
+            f"p95 {figures['p95_ms']:.1f} ms "
+            f"({figures['hits']:,} hits)",
+            flush=True,
+        )
+    keys = bench_keys(db, 40)
+    print(
+        f"key press, CPU per key over an unbound key ({keys['idle_ms']:.1f} ms): "
+        f"list move {keys['move_ms']:.1f} ms, bookmark {keys['bookmark_ms']:.1f} ms",
+        flush=True,
+    )
+    return {**imported, **screen, "search": searches, **keys}
+
+
+ROWS = (
+    "import",
+    "first screen, from launch",
+    "article list on screen, from launch",
+    "search, to results",
+    "memory, articles listed",
+)
+
+
+def side_by_side(results: dict[int, dict[str, dict[str, Any] | None]]) -> str:
+    """The issue's table: per size newsboat, newsreader and newsboat ÷ newsreader, so above 1×
+    newsreader is ahead (faster or smaller); for import that is the ratio of rates the budget
+    uses."""
+    header = [""]
+    for size in results:
+        header += [f"newsboat {short(size)}", f"newsreader {short(size)}", "ratio"]
+    lines = [_row(header), _row(["---"] * len(header))]
+    cells = {
+        size: {who: table_cells(f) if f else None for who, f in figures.items()}
+        for size, figures in results.items()
+    }
+    for label in ROWS:
+        row = [label]
+        for by_program in cells.values():
+            boat, reader = by_program["newsboat"], by_program["newsreader"]
+            row += [boat[label][0] if boat else "—", reader[label][0] if reader else "—"]
+            ratio = boat[label][1] / reader[label][1] if boat and reader else None
+            row.append(f"{ratio:.2f}×" if ratio else "—")
+        lines.append(_row(row))
+    return "\n".join(lines)
+
+
+def table_cells(figures: dict[str, Any]) -> dict[str, tuple[str, float]]:
+    """One program's cell in each row, with the number the ratio is taken on."""
+    # newsreader's first screen is its article list; newsboat's is its feed list, one Enter away.
+    listed = figures.get("article_list_seconds", figures["first_screen_seconds"])
+    searched = shared_search_ms(figures)
+    search = f"{span(min(searched), max(searched))} (median {milliseconds(median(searched))})"
+    return {
+        "import": (f"{figures['seconds']:.2f} s", figures["seconds"]),
+        "first screen, from launch": (
+            f"{figures['first_screen_seconds']:.2f} s",
+            figures["first_screen_seconds"],
+        ),
+        "article list on screen, from launch": (f"{listed:.2f} s", listed),
+        "search, to results": (search, median(searched)),
+        "memory, articles listed": (f"{figures['memory_mb']:.0f} MB", figures["memory_mb"]),
+    }
+
+
+def shared_search_ms(figures: dict[str, Any]) -> list[float]:
+    """Per-query medians over the kinds of query both programs run, so the two compare."""
+    return [figures["search"][name]["median_ms"] for name in newsboat.QUERIES]
+
+
+def milliseconds(value: float) -> str:
+    return " ".join(_amount(value))
+
+
+def span(low: float, high: float) -> str:
+    """`46–274 ms`, or `91 ms–1.1 s` when the units differ."""
+    (low_number, low_unit), (high_number, high_unit) = _amount(low), _amount(high)
+    if low_unit == high_unit:
+        return f"{low_number}–{high_number} {high_unit}"
+    return f"{low_number} {low_unit}–{high_number} {high_unit}"
+
+
+def _amount(ms: float) -> tuple[str, str]:
+    if ms >= 1000:
+        return f"{ms / 1000:.1f}", "s"
+    return (f"{ms:.1f}" if ms < 10 else f"{ms:.0f}"), "ms"
+
+
+def short(size: int) -> str:
+    return f"{size // 1_000_000}M" if size % 1_000_000 == 0 else f"{size / 1000:g}k"
+
+
+def _row(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--work", type=Path, default=Path("/tmp/newsreader-bench"))
+    only = parser.add_mutually_exclusive_group()
+    only.add_argument("--skip-newsboat", action="store_true", help="measure newsreader alone")
+    only.add_argument("--newsboat-only", action="store_true", help="measure newsboat alone")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
+    results: dict[int, dict[str, dict[str, Any] | None]] = {}
     for size in args.sizes:
         print(f"\n== {size:,} articles ==", flush=True)
         folder = articles_folder(args.work, size)
-        imported = bench_import(args.work, folder, size, 1 if size > 20_000 else args.runs)
-        print(
-            f"import: {imported['seconds']:.2f} s = {imported['per_second']:,.0f} articles/s "
-            f"(FTS5 alone on the same texts: {imported['fts_alone_seconds']:.2f} s)",
-            flush=True,
-        )
-        db = args.work / f"import-{size}-0" / "library.json"
-        screen = launch_to_first_screen(db, f"{size + 2:,}".encode(), args.runs)
-        print(
-            f"first screen with articles, from launch: {screen['first_screen_seconds']:.2f} s; "
-            f"memory {screen['memory_mb']:.0f} MB",
-            flush=True,
-        )
-        for name, figures in bench_search(db, 40).items():
-            print(
-                f"search, {name}: median {figures['median_ms']:.1f} ms, "
-                f"p95 {figures['p95_ms']:.1f} ms "
-                f"({figures['hits']:,} hits)",
-                flush=True,
-            )
-        keys = bench_keys(db, 40)
-        print(
-            f"key press, CPU per key over an unbound key ({keys['idle_ms']:.1f} ms): "
-            f"list move {keys['move_ms']:.1f} ms, bookmark {keys['bookmark_ms']:.1f} ms",
-            flush=True,
-        )
+        results[size] = {"newsboat": None, "newsreader": None}
+        if not args.newsboat_only:
+            results[size]["newsreader"] = measure_newsreader(args.work, folder, size, args.runs)
+        if not args.skip_newsboat:
+            results[size]["newsboat"] = newsboat.measure(args.work, folder, size, args.runs)
+    print(f"\n{side_by_side(results)}")
+    print(
+        "ratio = newsboat ÷ newsreader: above 1× newsreader is ahead. newsboat's first screen is "
+        "its feed list; its articles are listed after Enter on the feed, and its memory is read "
+        "then (1 s after), newsreader's 1 s after its first screen. Search: the range of the "
+        "per-query medians over the queries both run (newsboat.QUERIES); newsboat is timed in "
+        "the app, Enter to its result list drawn in a pty; newsreader is its search() call "
+        "as the reader makes it (typing=True), not to the screen."
+    )
 
 
 if __name__ == "__main__":
