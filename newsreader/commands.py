@@ -77,7 +77,7 @@ def article_json(
 def _read(library: Library, args: argparse.Namespace, output: Output) -> int:
     from newsreader.ui.app import run_reader
 
-    return run_reader(library)
+    return run_reader(library, args.settings)
 
 
 def _import(library: Library, args: argparse.Namespace, output: Output) -> int:

@@ -119,3 +119,20 @@ def test_people_and_a_persons_quotations_light_theme(tmp_path: Path, snap_compar
 
     app = reader_app(quotation_library(tmp_path / "library.json"))
     assert snap_compare(app, terminal_size=(140, 40), run_before=light)
+
+
+def test_saved_searches_and_muted_in_the_sidebar(tmp_path: Path, snap_compare: Any) -> None:
+    from newsreader.config import Settings
+    from newsreader.library.saved_searches import SavedSearches
+    from newsreader.ui.app import NewsReaderApp
+
+    library = make_library(tmp_path / "library.json")
+    SavedSearches(library).save("Lighthouses", "lighthouse")
+    SavedSearches(library).save("Shoigu", "said:Shoigu")
+    settings = Settings(path=tmp_path / "config.toml", mute_queries=("tag:Security",))
+    app = NewsReaderApp(library, settings)
+
+    async def counted(pilot: Pilot[None]) -> None:
+        await settle(pilot, lambda: bool(app.screen.saved) and bool(app.screen.muted))  # type: ignore[attr-defined]
+
+    assert snap_compare(app, terminal_size=(140, 30), run_before=counted)

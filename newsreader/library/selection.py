@@ -49,6 +49,7 @@ BOOKMARKS = Selection("bookmarks")
 UNREAD = Selection("unread")
 MUTED = Selection("muted")  # what config.toml's mute rules hide everywhere else
 ORDERS = ("newest", "oldest", "title", "feed")
+_NOT_WORDS = " \"'“”‘’«»„([{<*#-—–…"
 
 
 def select(
@@ -80,7 +81,8 @@ def arrange(articles: list[Article], order: str) -> list[Article]:
     if order == "oldest":
         return articles[::-1]
     if order == "title":
-        return sorted(articles, key=lambda a: a.title.casefold())
+        # By the words: a title opening with a quote mark or a bracket sorts by its first word.
+        return sorted(articles, key=lambda a: a.title.casefold().lstrip(_NOT_WORDS))
     if order == "feed":
         return sorted(articles, key=lambda a: (a.source or "\uffff").casefold())
     return articles

@@ -16,11 +16,13 @@ from textual.screen import Screen
 from textual.theme import ThemeProvider
 from textual.worker import WorkerFailed
 
+from newsreader.config import Settings
 from newsreader.library import Library
 from newsreader.resources import resource_dir
 from newsreader.ui import crash
 from newsreader.ui.commands import ReaderCommands
 from newsreader.ui.guards import GuardedCommandPalette
+from newsreader.ui.keymap import keymap
 from newsreader.ui.screens.help import HelpScreen
 from newsreader.ui.screens.quotations import QuotationOptions, QuotationsScreen
 from newsreader.ui.screens.reader import ReaderScreen
@@ -41,9 +43,10 @@ class NewsReaderApp(App[None]):
         Binding("q", "quit", "Quit", id="app.quit"),
     ]
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, settings: Settings | None = None) -> None:
         super().__init__()
         self.library = library
+        self.settings = settings or Settings(path=Path())
         # Exit sentences name files: printed on one line (the terminal folds it for the eye)
         # so that a path is copied whole, where Rich would break it at the console's width.
         self.error_console = Console(markup=False, highlight=False, stderr=True, soft_wrap=True)
@@ -52,7 +55,13 @@ class NewsReaderApp(App[None]):
         self._crashed = False
 
     def get_default_screen(self) -> Screen[None]:
-        return ReaderScreen(self.library)
+        return ReaderScreen(self.library, self.settings)
+
+    def on_mount(self) -> None:
+        # config.toml was checked before the reader started: its theme and keys are known.
+        self.theme = self.settings.theme
+        if self.settings.keys:
+            self.set_keymap(keymap(self.settings.keys))
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
@@ -147,7 +156,7 @@ class NewsReaderApp(App[None]):
         return f"{width}x{height}"
 
 
-def run_reader(library: Library) -> int:
-    app = NewsReaderApp(library)
+def run_reader(library: Library, settings: Settings | None = None) -> int:
+    app = NewsReaderApp(library, settings)
     app.run()
     return app.return_code or 0

@@ -1,5 +1,5 @@
-"""Command palette entries: jump to a tag or a person, bookmark, mark read, search, quotations,
-switch theme."""
+"""Command palette entries: jump to a tag, a feed, a person or a saved search; every action of
+the reader; rename and delete saved searches; switch theme."""
 
 from __future__ import annotations
 
@@ -45,6 +45,14 @@ class ReaderCommands(Provider):
                 screen.action_quotations,
                 "Who said what in the open article",
             ),
+            ("Mark all read", screen.action_mark_all_read, "Every article in this view, read"),
+            ("Undo", screen.action_undo, "Take back the last bookmark or read mark"),
+            ("Hide or show read articles", screen.action_toggle_hide_read, "In every view"),
+            ("Change the order", screen.action_cycle_order, "Newest, oldest, title, feed"),
+            ("Save this search", screen.action_save_search, "A smart folder in the sidebar"),
+            ("Fetch the full text", screen.action_full_text, "The article's page, kept"),
+            ("Copy the link", screen.action_copy_link, "The article's link to the clipboard"),
+            ("Save as Markdown", screen.action_save_markdown, "The article as a Markdown file"),
             (
                 "Switch to light theme" if dark else "Switch to dark theme",
                 partial(setattr, app, "theme", "textual-light" if dark else "textual-dark"),
@@ -59,6 +67,24 @@ class ReaderCommands(Provider):
                     f"{feed.count:,} articles",
                 )
             )
+        for saved, count in screen.saved:
+            commands += [
+                (
+                    f"Saved search: {saved.name}",
+                    partial(screen.day.open_saved, saved.name),
+                    f"{count:,} articles · {saved.query}",
+                ),
+                (
+                    f"Rename saved search: {saved.name}",
+                    partial(screen.day.rename_saved, saved.name),
+                    saved.query,
+                ),
+                (
+                    f"Delete saved search: {saved.name}",
+                    partial(screen.day.delete_saved, saved.name),
+                    saved.query,
+                ),
+            ]
         for person in screen.people:
             commands.append(
                 (

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import sqlite3
 import webbrowser
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -17,21 +18,26 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
+from newsreader.config import Settings
 from newsreader.library import Library, LibraryError
 from newsreader.library.search import SearchResults, search
 from newsreader.library.selection import (
     ALL,
+    MUTED,
     Selection,
     SidebarCounts,
+    arrange,
     count_states,
     feed_counts,
     select,
 )
 from newsreader.library.subscriptions import Subscriptions
+from newsreader.library.undo import MarkHistory
 from newsreader.model import Article, ArticleState, TagCount
 from newsreader.text.highlight import fold, match_spans, snippet_pieces
 from newsreader.text.links import safe_web_link
 from newsreader.ui.screens.quotations import QuotationsScreen
+from newsreader.ui.screens.reader_day import ReaderDay
 from newsreader.ui.widgets.article_list import ArticleList
 from newsreader.ui.widgets.article_view import ArticleView
 from newsreader.ui.widgets.quotation_list import QuotationList
@@ -39,6 +45,7 @@ from newsreader.ui.widgets.tag_sidebar import TagSidebar
 
 if TYPE_CHECKING:  # loaded when the people are first counted, not at start
     from newsreader.library.quotations import StoredQuotation
+    from newsreader.library.saved_searches import SavedSearch
 
 SEARCH_LIMIT = 200  # the best 200: a person refines the words rather than scroll further
 NARROW_WIDTH = 100  # below this, the tag sidebar shows only while it has focus
@@ -60,6 +67,15 @@ class ReaderScreen(Screen[None]):
         Binding("u", "toggle_read", "Read/unread", id="reader.read"),
         Binding("t", "focus_tags", "Tags", id="reader.tags"),
         Binding("quotation_mark", "quotations", "Quotations", id="reader.quotations"),
+        Binding("space", "read_on", "Read on", show=False, id="reader.read_on"),
+        Binding("A", "mark_all_read", "All read", id="reader.mark_all_read"),
+        Binding("ctrl+z", "undo", "Undo", id="reader.undo"),
+        Binding("H", "toggle_hide_read", "Hide read", show=False, id="reader.hide_read"),
+        Binding("O", "cycle_order", "Order", show=False, id="reader.order"),
+        Binding("S", "save_search", "Save search", show=False, id="reader.save_search"),
+        Binding("F", "full_text", "Full text", show=False, id="reader.full_text"),
+        Binding("y", "copy_link", "Copy link", show=False, id="reader.copy_link"),
+        Binding("w", "save_markdown", "Save as Markdown", show=False, id="reader.save"),
         Binding("o", "open_link", "Open link", show=False, id="reader.open_link"),
         Binding("n", "next_match", "Next match", id="reader.next_match"),
         Binding("N", "previous_match", "Previous match", id="reader.previous_match"),
@@ -76,9 +92,17 @@ class ReaderScreen(Screen[None]):
         ),
     ]
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, settings: Settings | None = None) -> None:
         super().__init__()
         self.library = library
+        self.settings = settings or Settings(path=Path())
+        self.history = MarkHistory(library)  # what ctrl+z takes back, newest last
+        self.muted: set[str] = set()  # what config.toml's mute rules hide
+        self.hide_read = self.settings.hide_read
+        self.order = self.settings.order
+        self.saved: list[tuple[SavedSearch, int]] = []  # each saved search and its count
+        self.new_count = 0  # articles auto-refresh brought since the view was chosen
+        self.day = ReaderDay(self)  # the keys of the reader's day: triage, saved, full text
         library.index.busy_seconds = INDEX_BUSY_SECONDS
         self.articles: list[Article] = []
         self.states: dict[str, ArticleState] = {}
@@ -123,6 +147,7 @@ class ReaderScreen(Screen[None]):
         self._set_list_title()
         self.load_library()
         self.set_interval(DISK_CHECK_SECONDS, self._check_disk)
+        self.day.schedule_refresh()
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW_WIDTH, "-narrow")
@@ -188,6 +213,9 @@ class ReaderScreen(Screen[None]):
             counts = count_states(articles, states)
         self.articles, self.states = articles, states
         self.bookmarked_count, self.unread_count = counts
+        if self.muted:
+            self.muted &= {a.id for a in articles}
+            self.recount()
         self.loaded = True
         # The library is long-lived: keep the collector from walking 100,000 articles again
         # and again, which showed as 50 ms stalls on a key press.
@@ -201,6 +229,7 @@ class ReaderScreen(Screen[None]):
     def _counted(self, tags: tuple[TagCount, ...], feeds: tuple[TagCount, ...]) -> None:
         self.tag_counts, self.feed_counts = tags, feeds
         self.query_one(TagSidebar).show_counts(self._counts())
+        self.day.count_saved()
         # The quotations store is brought in step with the library first: after a reload
         # the People counts (and a person's list on screen) may have changed.
         self.count_people()
@@ -397,8 +426,15 @@ class ReaderScreen(Screen[None]):
         self.app.call_from_thread(self.notify, message, severity=severity, timeout=8)
         self.app.call_from_thread(self.load_library)
 
+    def recount(self) -> None:
+        """Bookmarked and unread among the articles shown (muted ones are not)."""
+        articles = self.articles
+        if self.muted:
+            articles = [a for a in articles if a.id not in self.muted]
+        self.bookmarked_count, self.unread_count = count_states(articles, self.states)
+
     def _counts(self) -> SidebarCounts:
-        total = len(self.articles)
+        total = len(self.articles) - len(self.muted)
         return SidebarCounts(
             total, self.bookmarked_count, self.unread_count, self.tag_counts, self.feed_counts
         )
@@ -406,7 +442,8 @@ class ReaderScreen(Screen[None]):
     # -- what the list shows ---------------------------------------------------------------
 
     def _show_selection(self, keep: str | None = None) -> None:
-        shown = select(self.articles, self.states, self.selection)
+        shown = select(self.articles, self.states, self.selection, self.muted, self.hide_read)
+        shown = arrange(shown, self.order)
         empty = (
             "No articles here."
             if self.articles
@@ -418,17 +455,24 @@ class ReaderScreen(Screen[None]):
     def _set_list_title(self, count: int | None = None) -> None:
         title = "Articles" if self.results is None else "Search"
         label = f"{title} · {self.selection.label}"
-        self.query_one(ArticleList).border_title = (
-            label if count is None else f"{label} · {count:,}"
-        )
+        if count is not None:
+            label += f" · {count:,}"
+        if self.new_count:
+            label += f" · {self.new_count:,} new"
+        self.query_one(ArticleList).border_title = label
 
     @on(TagSidebar.Chosen)
     def choose(self, event: TagSidebar.Chosen) -> None:
         self.select_view(event.selection)
 
+    @on(TagSidebar.SavedChosen)
+    def choose_saved(self, event: TagSidebar.SavedChosen) -> None:
+        self.day.open_saved(event.name)
+
     def select_view(self, selection: Selection) -> None:
         self.leave_person(focus=False)
         self.selection = selection
+        self.new_count = 0
         if selection.kind == "tag":
             self.query_one(TagSidebar).highlight_tag(selection.tag)
         if self.results is not None:
@@ -488,8 +532,11 @@ class ReaderScreen(Screen[None]):
     ) -> None:
         """Write to disk first (fsync'd, atomic), then show it: the screen never claims more."""
         before = self.states.get(article.id, _NO_STATE)
+        what = "read" if read else "unread" if read is not None else ""
+        if bookmarked is not None:
+            what = "bookmarked" if bookmarked else "bookmark removed"
         try:
-            self.library.set_state([article.id], bookmarked=bookmarked, read=read)
+            self.history.change([article.id], f"{what}: {article.title[:40]}", bookmarked, read)
             state = self.library.state(article.id)
         except STORAGE_ERRORS as error:
             self.notify(str(error), title="Not saved", severity="error", timeout=10)
@@ -505,6 +552,18 @@ class ReaderScreen(Screen[None]):
         view = self.query_one(ArticleView)
         if view.article is not None and view.article.id == article.id:
             view.update_state(state)
+
+    def _set_states(self, states: dict[str, ArticleState], changed: list[str]) -> None:
+        """Marks of many articles changed at once (mark all read, undo): shown everywhere."""
+        self.states = states
+        self.recount()
+        self.query_one(ArticleList).update_states(states)
+        self.query_one(TagSidebar).update_state_counts(self._counts())
+        view = self.query_one(ArticleView)
+        if view.article is not None and view.article.id in changed:
+            view.update_state(states.get(view.article.id, _NO_STATE))
+        if self.hide_read or self.selection.kind == "unread":
+            self.day.reshow()
 
     # -- search ----------------------------------------------------------------------------
 
@@ -562,7 +621,10 @@ class ReaderScreen(Screen[None]):
             self.clear_search(keep_box=True)
             return
         self.results = found
-        articles = [r.article for r in found.results]
+        hidden = set() if self.selection == MUTED else self.muted
+        articles = [r.article for r in found.results if r.article.id not in hidden]
+        if self.hide_read and self.selection.kind != "bookmarks":
+            articles = [a for a in articles if not self.states.get(a.id, _NO_STATE).read]
         details = {r.article.id: snippet_pieces(r.snippet) for r in found.results if r.snippet}
         self.query_one(ArticleList).show(
             articles, self.states, details, empty_message=found.message
@@ -654,6 +716,35 @@ class ReaderScreen(Screen[None]):
     def open_in_browser(self, link: str) -> None:
         # webbrowser starts the browser as a program with the URL as one argument.
         webbrowser.open(link, new=2)
+
+    # -- the reader's day (see `reader_day`) --------------------------------------------------
+
+    def action_read_on(self) -> None:
+        self.day.read_on()
+
+    def action_mark_all_read(self) -> None:
+        self.day.mark_all_read()
+
+    def action_undo(self) -> None:
+        self.day.undo()
+
+    def action_toggle_hide_read(self) -> None:
+        self.day.toggle_hide_read()
+
+    def action_cycle_order(self) -> None:
+        self.day.cycle_order()
+
+    def action_save_search(self) -> None:
+        self.day.save_search()
+
+    def action_full_text(self) -> None:
+        self.day.full_text()
+
+    def action_copy_link(self) -> None:
+        self.day.copy_link()
+
+    def action_save_markdown(self) -> None:
+        self.day.save_markdown()
 
     def action_focus_tags(self) -> None:
         self.add_class("-show-tags")

@@ -34,7 +34,7 @@ class ArticleList(ScrollView, can_focus=True):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down", "cursor_down", "Down", show=False, id="list.down"),
         Binding("k,up", "cursor_up", "Up", show=False, id="list.up"),
-        Binding("pagedown,space", "page_down", "Page down", show=False, id="list.page_down"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="list.page_down"),
         Binding("pageup", "page_up", "Page up", show=False, id="list.page_up"),
         Binding("home,g", "first", "First", show=False, id="list.first"),
         Binding("end,G", "last", "Last", show=False, id="list.last"),
@@ -85,16 +85,20 @@ class ArticleList(ScrollView, can_focus=True):
     ) -> None:
         """Show `articles`. `details` replaces an article's second line with (text, is_match)
         pieces (a search snippet); `keep` keeps the cursor on that article id if present."""
+        # Where the kept article's row is on screen: new articles arriving above it (an
+        # auto-refresh) must not move it, or the line a person is looking at.
+        screen_row = self.cursor * ROW_HEIGHT - round(self.scroll_y)
         self.articles = articles
         self.states = states
         self.details = details or {}
         self.empty_message = empty_message
         self.virtual_size = Size(self.size.width, len(articles) * ROW_HEIGHT)
-        position = 0
+        position = -1
         if keep is not None:
-            position = next((i for i, a in enumerate(articles) if a.id == keep), 0)
-        self.scroll_to(y=0, animate=False, immediate=True)
-        self.cursor = position
+            position = next((i for i, a in enumerate(articles) if a.id == keep), -1)
+        top = max(0, position * ROW_HEIGHT - screen_row) if position >= 0 else 0
+        self.scroll_to(y=top, animate=False, immediate=True)
+        self.cursor = max(position, 0)
         self.refresh()
 
     def update_states(self, states: Mapping[str, ArticleState], changed: str | None = None) -> None:

@@ -41,7 +41,7 @@ class ArticleView(ScrollView, can_focus=True):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down", "scroll_down", "Scroll down", show=False, id="article.down"),
         Binding("k,up", "scroll_up", "Scroll up", show=False, id="article.up"),
-        Binding("space,pagedown", "page_down", "Page down", show=False, id="article.page_down"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="article.page_down"),
         Binding("pageup", "page_up", "Page up", show=False, id="article.page_up"),
         Binding("home", "scroll_home", "Top", show=False, id="article.top"),
         Binding("end", "scroll_end", "Bottom", show=False, id="article.bottom"),

@@ -1,5 +1,5 @@
-"""The tag sidebar: All, Bookmarks, Unread, the feeds, the most quoted people, then every tag
-with its count."""
+"""The tag sidebar: All, Bookmarks, Unread, Muted, saved searches, the feeds, the most quoted
+people, then every tag with its count."""
 
 from __future__ import annotations
 
@@ -13,12 +13,12 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from newsreader.library.selection import ALL, BOOKMARKS, UNREAD, Selection, SidebarCounts
+from newsreader.library.selection import ALL, BOOKMARKS, MUTED, UNREAD, Selection, SidebarCounts
 from newsreader.model import TagCount
 from newsreader.text.sanitize import for_display
 from newsreader.ui.guards import PagingOptionList
 
-_SPECIAL = {"all": ALL, "bookmarks": BOOKMARKS, "unread": UNREAD}
+_SPECIAL = {"all": ALL, "bookmarks": BOOKMARKS, "unread": UNREAD, "muted": MUTED}
 
 
 PROMPT_WIDTH = 22
@@ -48,6 +48,12 @@ class TagSidebar(PagingOptionList):
         selection: Selection
 
     @dataclass
+    class SavedChosen(Message):
+        """A saved search: its query runs as a search."""
+
+        name: str
+
+    @dataclass
     class PersonChosen(Message):
         """A person of the People group: their quotations across the library."""
 
@@ -58,8 +64,18 @@ class TagSidebar(PagingOptionList):
         self._tag_names: dict[str, str] = {}
         self._feed_names: dict[str, str] = {}
         self._person_names: dict[str, str] = {}
+        self._saved_names: dict[str, str] = {}
         self._counts: SidebarCounts | None = None
         self._people: tuple[TagCount, ...] = ()
+        self._saved: tuple[TagCount, ...] = ()
+        self._muted = 0
+
+    def show_saved(self, saved: Sequence[TagCount], muted: int) -> None:
+        """The saved searches with their live counts, and how many articles are muted (the
+        Muted entry shows only when some are)."""
+        self._saved, self._muted = tuple(saved), muted
+        if self._counts is not None:
+            self.show_counts(self._counts)
 
     def show_people(self, people: Sequence[TagCount]) -> None:
         """The People group's speakers and counts (most quoted first); none: no group."""
@@ -77,6 +93,15 @@ class TagSidebar(PagingOptionList):
             Option(_prompt("★ Bookmarks", counts.bookmarked), id="bookmarks"),
             Option(_prompt("Unread", counts.unread), id="unread"),
         ]
+        if self._muted:
+            options.append(Option(_prompt("Muted", self._muted), id="muted"))
+        self._saved_names = {}
+        if self._saved:
+            options += [None, Option(Content.styled("Saved", "bold $text-muted"), disabled=True)]
+            for position, saved in enumerate(self._saved):
+                option_id = f"saved-{position}"
+                self._saved_names[option_id] = saved.name
+                options.append(Option(_prompt(saved.name, saved.count), id=option_id))
         self._tag_names = {}
         self._feed_names = {}
         if counts.feeds:
@@ -125,6 +150,15 @@ class TagSidebar(PagingOptionList):
     def person_of(self, option_id: str | None) -> str | None:
         return self._person_names.get(option_id) if option_id is not None else None
 
+    def saved_of(self, option_id: str | None) -> str | None:
+        return self._saved_names.get(option_id) if option_id is not None else None
+
+    def highlight_saved(self, name: str) -> None:
+        for option_id, saved in self._saved_names.items():
+            if saved == name:
+                self.highlighted = self.get_option_index(option_id)
+                return
+
     def highlight_person(self, name: str) -> None:
         for option_id, person in self._person_names.items():
             if person == name:
@@ -139,6 +173,10 @@ class TagSidebar(PagingOptionList):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
+        saved = self.saved_of(event.option.id)
+        if saved is not None:
+            self.post_message(self.SavedChosen(saved))
+            return
         person = self.person_of(event.option.id)
         if person is not None:
             self.post_message(self.PersonChosen(person))
