@@ -55,13 +55,14 @@ def quote_spans(text: str) -> list[QuoteSpan]:
     so every paragraph starts afresh instead of nesting deeper.
     """
     spans: list[QuoteSpan] = []
-    if _MARK_PATTERN.search(text) is None:
-        return spans
-    offset = 0
-    for paragraph in text.split("\n"):
-        if _MARK_PATTERN.search(paragraph) is not None:
-            spans.extend(_paragraph_spans(paragraph, offset))
-        offset += len(paragraph) + 1
+    position = 0
+    # Only the paragraphs that hold a mark are walked (one search finds the next of them).
+    while (mark := _MARK_PATTERN.search(text, position)) is not None:
+        start = text.rfind("\n", 0, mark.start()) + 1
+        end = text.find("\n", mark.start())
+        end = len(text) if end < 0 else end
+        spans.extend(_paragraph_spans(text[start:end], start))
+        position = end + 1
     spans.sort(key=lambda span: (span.start, span.depth))
     return spans
 

@@ -62,6 +62,7 @@ _LINK_NUMBER = re.compile(r"\s*\[\d+\]")  # where the feed parser numbered a lin
 _SIGNED = re.compile(r"^\s*[—–]\s*(?P<np>[A-Z][^,;:!?\[\]\n]{1,60})")
 _ACCORDING = re.compile(rf"(?:according to|segundo|selon|laut)\s+(?P<np>[^;:!?{_MARKS}]{{1,120}})")
 _REPORTING = re.compile(rf"(?:{_ADVERB})(?:{VERB})\b")
+_ANY_VERB = re.compile(rf"\b(?i:{VERB})\b")
 _VERB_WORD = re.compile(rf"\b(?:{VERB})\b")
 # Where a speaker's noun phrase stops: a relative clause, a place or time, another verb.
 _NP_END = re.compile(
@@ -255,21 +256,23 @@ def _attribute(
     text: str, book: NameBook, parts: tuple[QuoteSpan, ...], before_from: int, after_to: int
 ) -> _Speaker | None:
     first, last = parts[0], parts[-1]
-    short = _words_in(text, parts) <= SHORT_WORDS
     after_start = last.end
     after = text[after_start:after_to]
     end = _first_sentence_end(after)
     if end >= 0:
         after = after[:end]
+    if found := _after_quote(text, book, after, after_start, first.start):
+        return found  # the commonest case, so the sentence before is read only without it
     before = text[before_from : first.start]
+    if not _ANY_VERB.search(before) and not _ACCORDING.search(before):
+        return None  # no reporting verb in the paragraph before it
     sentence_start = 0
     for match in _SENTENCE_END.finditer(before):
         if not _is_abbreviation(before, match.start()):
             sentence_start = match.end()
     before_start = before_from + sentence_start
     before = before[sentence_start:]
-    if found := _after_quote(text, book, after, after_start, first.start):
-        return found
+    short = _words_in(text, parts) <= SHORT_WORDS
     return _before_quote(text, book, before, before_start, first.start, short)
 
 
