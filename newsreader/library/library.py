@@ -16,7 +16,7 @@ from filelock import FileLock
 from newsreader.library.bodies import BodyFiles, FileAssigner, file_of
 from newsreader.library.derived import ArticleContent, Signature
 from newsreader.library.errors import LibraryError, describe_os_error
-from newsreader.library.search_index import SearchIndex, rowid_of
+from newsreader.library.search_index import SearchIndex, id_of, rowid_of
 from newsreader.library.tinydb_files import document, open_db
 from newsreader.model import Article, ArticleState, ParsedArticle, TagCount
 from newsreader.text.word_forms import snowball_names
@@ -126,6 +126,7 @@ class Library:
         self._languages: tuple[Signature, list[str]] = (None, ["english"])
         self._date_order: tuple[Signature, list[int]] = (None, [])
         self._tag_index: tuple[Signature, dict[str, set[str]]] = (None, {})
+        self._id_order: tuple[list[int] | None, list[str]] = (None, [])
 
     # -- reading -------------------------------------------------------------------------
 
@@ -166,6 +167,13 @@ class Library:
             ids.sort(key=date, reverse=True)
             self._date_order = (signature, [rowid_of(doc_id) for doc_id in ids])
         return self._date_order[1]
+
+    def ids_newest_first(self) -> list[str]:
+        """Every article's id in the order of `rowids_newest_first` (and `articles`)."""
+        rowids = self.rowids_newest_first()
+        if self._id_order[0] is not rowids:
+            self._id_order = (rowids, [id_of(rowid) for rowid in rowids])
+        return self._id_order[1]
 
     def languages(self) -> list[str]:
         """The languages articles declare (feeds say theirs), English first and always:

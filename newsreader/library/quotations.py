@@ -79,8 +79,11 @@ def quotations(
         ).fetchall()
     # The library's own order (newest first, the last imported first among equals), then
     # each article's quotations in text order: as `list` shows them.
-    rank = {rowid: place for place, rowid in enumerate(library.rowids_newest_first())}
-    rows.sort(key=lambda row: (rank.get(row[0], len(rank)), row[1]))
+    if len({row[0] for row in rows}) > 1:
+        rank = {rowid: place for place, rowid in enumerate(library.rowids_newest_first())}
+        rows.sort(key=lambda row: (rank.get(row[0], len(rank)), row[1]))
+    else:
+        rows.sort(key=lambda row: row[1])
     found = []
     for article_rowid, _, start, end, text, name, as_written, kind in rows:
         article = library.article(id_of(article_rowid))
