@@ -175,3 +175,23 @@ def test_reindex_keeps_the_quotations_and_a_deleted_index_is_recomputed(
     assert found_titles(cli, "said:Shoigu") == [
         "As NATO summit begins, Russia escalates its attack on Ukraine"
     ]
+
+
+def test_a_speaker_quoted_once_among_many_matches_is_counted_exactly(
+    library_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A word in too many articles to rank, narrowed by a speaker quoted once: the one article,
+    counted exactly (not the word's estimate), found without walking the whole library."""
+    import newsreader.library.index_query as index_query
+    from newsreader.library import Library
+    from newsreader.library.search import search
+    from newsreader.model import ParsedArticle
+
+    monkeypatch.setattr(index_query, "RANK_LIMIT", 5)
+    library = Library(library_path)
+    many = [ParsedArticle(f"Harbour {n}", "s", f"The harbour, day {n}.") for n in range(30)]
+    quoted = ParsedArticle("Pier", "s", "At the harbour, “We stay open,” Ana Souza said.")
+    library.add([*many, quoted])
+    found = search(library, "harbour said:Souza", typing=False)
+    assert [r.article.title for r in found.results] == ["Pier"]
+    assert found.total == 1 and found.exact_total
