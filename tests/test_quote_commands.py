@@ -8,6 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from newsreader.library import Library
 from newsreader.model import ParsedArticle
 from newsreader.resources import resource_dir
