@@ -99,9 +99,13 @@ def _refresh(library: Library, args: argparse.Namespace, output: Output) -> int:
         output.message(NO_FEEDS)
         return EXIT_OK
     from newsreader.library.refresh import refresh_feeds  # loads the feed parsers
+    from newsreader.library.refresh_schedule import options_of
 
     with output.progress("Refreshing feeds") as progress:
-        outcomes = refresh_feeds(library, progress, timeout=args.timeout)
+        settings = args.settings
+        outcomes = refresh_feeds(
+            library, progress, timeout=args.timeout, options=lambda url: options_of(settings, url)
+        )
     for outcome in outcomes:
         name = outcome.feed.title or outcome.feed.url
         if outcome.error:

@@ -86,3 +86,18 @@ def test_saved_lists_searches_with_counts(
         {"name": "Shoigu", "query": "said:Shoigu", "count": 1},
         {"name": "Nothing", "query": "zebra", "count": 0},
     ]
+
+
+def test_refresh_adds_a_feeds_configured_tags(
+    cli: Callable[..., Result], no_user_config: Path
+) -> None:
+    from tests.feed_server import serve_feeds
+    from tests.test_refresh_options import rss
+
+    with serve_feeds() as server:
+        server.routes["/feed.xml"] = rss(("Ferry timetable", server.url("/a1")))
+        url = server.url("/feed.xml")
+        no_user_config.write_text(f'[[feeds]]\nurl = "{url}"\ntags = ["Local"]\n')
+        assert cli("subscribe", url).code == 0
+        assert cli("refresh").code == 0
+    assert [a["tags"] for a in json.loads(cli("list", "--json").out)] == [["Local"]]

@@ -409,7 +409,7 @@ class ReaderScreen(Screen[None]):
 
         self.app.call_from_thread(setattr, articles, "border_subtitle", "Refreshing feeds…")
         try:
-            outcomes = refresh_feeds(self.library, progress)
+            outcomes = refresh_feeds(self.library, progress, options=self.day.options)
         except STORAGE_ERRORS as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return

@@ -60,7 +60,8 @@ class ReaderDay:
         """A notification from a worker thread."""
         self.screen.app.call_from_thread(self.screen.notify, message, **options)
 
-    def _options(self, url: str) -> FeedOptions:
+    def options(self, url: str) -> FeedOptions:
+        """What config.toml asks of the feed at `url` (tags, full text) when it is refreshed."""
         from newsreader.library.refresh_schedule import options_of
 
         return options_of(self.screen.settings, url)
