@@ -23,6 +23,8 @@ def no_user_config(
     """Tests never read the person's own config.toml; a test that wants one writes it here."""
     path = tmp_path_factory.mktemp("config") / "config.toml"
     monkeypatch.setenv("NEWSREADER_CONFIG", str(path))
+    # `w` saves articles: never into the person's Documents (the key monkey presses it too).
+    monkeypatch.setenv("NEWSREADER_SAVE_DIR", str(tmp_path_factory.mktemp("saved")))
     return path
 
 
