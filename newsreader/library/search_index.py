@@ -13,7 +13,7 @@ import orjson
 
 from newsreader.library.derived import ArticleContent
 from newsreader.library.errors import LibraryCorrupt, LibraryError
-from newsreader.text.speakers import EXTRACTOR_VERSION, extract_quotations
+from newsreader.text.quotes import EXTRACTOR_VERSION
 
 # Quotations are derived with the text: new extraction rules rebuild the index like a schema.
 SCHEMA_VERSION = f"3.{EXTRACTOR_VERSION}"
@@ -125,6 +125,9 @@ class IndexTransaction:
             "INSERT OR REPLACE INTO applied(id, version) VALUES (?, ?)",
             ((e.id, e.version) for e in batch),
         )
+        # Loaded on first use: its rules compile in 50 ms that a command never writing pays not.
+        from newsreader.text.speakers import extract_quotations
+
         self._drop_quotations([e.id for e in batch])
         since = self._db.execute("SELECT coalesce(max(id), 0) FROM quotations").fetchone()[0]
         rows = []

@@ -25,11 +25,11 @@ from newsreader.text.names import (
     person_part,
     split_words,
 )
-from newsreader.text.quotes import QuoteSpan, top_level_quotations
+from newsreader.text.quotes import EXTRACTOR_VERSION, QuoteSpan, top_level_quotations
 
 Kind = Literal["named", "pronoun", "unnamed", "organisation"]
 KINDS: tuple[Kind, ...] = ("named", "pronoun", "unnamed", "organisation")
-EXTRACTOR_VERSION = "1"  # stored quotations are recomputed when this changes
+__all__ = ["EXTRACTOR_VERSION", "KINDS", "Kind", "Quotation", "extract_quotations"]
 
 _VERBS = split_words(
     """said says say told tells added adds wrote writes testified warned warns responded

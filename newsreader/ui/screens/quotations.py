@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
 from textual import on
@@ -16,11 +16,14 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from newsreader.text.sanitize import for_display
-from newsreader.text.speakers import Quotation
 from newsreader.ui.guards import PagingOptionList
 
 NO_SPEAKER = "—"
 SPEAKER_WIDTH = 28  # the speakers' column: a long organisation's name is cut here
+
+
+if TYPE_CHECKING:
+    from newsreader.text.speakers import Quotation
 
 
 def speaker_label(quotation: Quotation) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.segment import Segment
 from rich.style import Style as RichStyle
@@ -27,12 +27,15 @@ from textual.widget import Widget
 from newsreader.model import Article, ArticleState, count_words, reading_minutes
 from newsreader.text.quotes import quote_spans
 from newsreader.text.sanitize import for_display
-from newsreader.text.speakers import Quotation, extract_quotations
 
 MEASURE = 88  # the longest line: long lines on wide terminals are hard to follow
 MARGIN = 2
 MARK_SECONDS = 2.0  # how long a quotation jumped to stays marked: long enough to find it
 CACHED_ARTICLES = 64  # quotations kept per article: moving back and forth finds them again
+
+
+if TYPE_CHECKING:
+    from newsreader.text.speakers import Quotation
 
 
 class ArticleView(ScrollView, can_focus=True):
@@ -110,6 +113,8 @@ class ArticleView(ScrollView, can_focus=True):
         if cached is not None and cached[0] == body:
             self._quotation_cache.move_to_end(article.id)
             return cached[1]
+        from newsreader.text.speakers import extract_quotations  # 50 ms of rules, not at start
+
         found = extract_quotations(body)
         self._quotation_cache[article.id] = (body, found)
         if len(self._quotation_cache) > CACHED_ARTICLES:
