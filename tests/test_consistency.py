@@ -424,3 +424,28 @@ def test_a_refresh_writes_the_catalog_once_for_all_its_feeds(
         outcomes = refresh_feeds(library)
     assert [o.added for o in outcomes] == [1, 1, 1]
     assert writes.count(library.path) == 1
+
+
+def test_an_index_in_step_with_the_catalog_on_disk_is_not_compared_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A command after another (a new process) finds the index in step with the catalog file as
+    it is, and neither reads the catalog nor compares versions; a changed catalog is compared."""
+    from newsreader.library.search import search, sync_index
+    from newsreader.model import ParsedArticle
+
+    path = tmp_path / "library.json"
+    Library(path).add([ParsedArticle("Harbour", "s", "The harbour at dawn.")])
+    assert sync_index(Library(path))
+    fresh = Library(path)  # as a new process would open it
+
+    def no_compare(self: Library) -> dict[str, str]:
+        raise AssertionError("the versions were compared")
+
+    monkeypatch.setattr(Library, "versions", no_compare)
+    assert not sync_index(fresh)
+    monkeypatch.undo()
+    Library(path).add([ParsedArticle("Pier", "s", "The pier at dusk.")])
+    later = Library(path)
+    assert sync_index(later)  # the catalog changed: compared, and the new article indexed
+    assert [r.article.title for r in search(later, "pier").results] == ["Pier"]

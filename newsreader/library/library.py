@@ -312,6 +312,11 @@ class Library:
         self._catalog_storage.read()
         return self._catalog_storage.signature
 
+    def catalog_file_signature(self) -> Signature:
+        """The catalog file as it is on disk (mtime, size, inode), without reading it: what a
+        derived store records it is in step with (see `search.sync_index`)."""
+        return self._catalog_storage.file_signature()
+
     def mark_seen(self) -> None:
         """Remember the files as they are on disk now (call before reading them for display):
         `changed_on_disk` then tells whether another process wrote since."""

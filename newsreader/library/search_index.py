@@ -296,6 +296,21 @@ class SearchIndex:
         with self._lock, self._errors():
             return self._connect().execute("SELECT 1 FROM applied LIMIT 1").fetchone() is None
 
+    def in_step_with(self) -> str:
+        """The catalog signature a reconcile last brought this index in step with ('' none)."""
+        with self._lock, self._errors():
+            row = self._connect().execute("SELECT value FROM meta WHERE key = 'in_step'").fetchone()
+        return str(row[0]) if row else ""
+
+    def record_in_step(self, signature: str) -> None:
+        """Written after a reconcile's last transaction: the index holds every version the
+        catalog had at `signature` (read under the lock with them). A later catalog has
+        another signature, so this never claims more than was done."""
+        with self._lock, self._errors():
+            self._connect().execute(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES ('in_step', ?)", (signature,)
+            )
+
     def applied(self) -> dict[str, str]:
         with self._lock, self._errors():
             return dict(self._connect().execute("SELECT id, version FROM applied").fetchall())

@@ -104,6 +104,10 @@ class AtomicJSONStorage(Storage):
     def signature(self) -> tuple[int, int, int] | None:
         return self._signature
 
+    def file_signature(self) -> tuple[int, int, int] | None:
+        """The file as it is on disk now, without reading it."""
+        return self._stat_signature()
+
     def mark_seen(self) -> None:
         """Remember the file as it is on disk now; `changed_since_seen` compares with it."""
         self._seen = self._stat_signature()
