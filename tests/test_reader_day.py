@@ -309,7 +309,14 @@ async def test_help_and_palette_know_the_new_keys(library: Library) -> None:
         await loaded(pilot)
         await pilot.press("question_mark")
         shown = str(pilot.app.screen.query_one("#help-keys").render())
-        for words in ("All read", "Undo", "Hide read", "Order", "Save search", "Full text"):
+        for words in (
+            "Mark all read",
+            "Undo",
+            "Hide read",
+            "Change order",
+            "Save search",
+            "Full text",
+        ):
             assert words in shown, words
 
 

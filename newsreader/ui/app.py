@@ -70,7 +70,7 @@ class NewsReaderApp(App[None]):
             *self.BINDINGS,
             Binding("tab", "", "Next pane"),
             Binding("shift+tab", "", "Previous pane"),
-            Binding("ctrl+p", "", "Command palette: tags, bookmark, theme"),
+            Binding("ctrl+p", "", "Command palette: every action, tags, people, saved"),
         ]
         self.push_screen(
             HelpScreen(
