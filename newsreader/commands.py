@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from rich.text import Text
 
 from newsreader.cli_output import Output
-from newsreader.feed_commands import FEED_COMMANDS
 from newsreader.library import Library
-from newsreader.library.doctor import check_library, restore_backups
-from newsreader.library.importer import import_paths
 from newsreader.library.search import muted_ids, search, sync_index
 from newsreader.model import Article, ArticleState, ImportReport, count_words
-from newsreader.quote_commands import QUOTE_COMMANDS
-from newsreader.resources import resource_dir
-from newsreader.settings_commands import SETTINGS_COMMANDS, checked_settings
+from newsreader.settings_commands import checked_settings
 from newsreader.text.highlight import plain_snippet, snippet_text
+
+Handler = Callable[[Library, argparse.Namespace, Output], int]
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -28,6 +26,9 @@ def open_library(path: Path, first_time_samples: bool = False) -> Library:
     yet is filled with the bundled sample articles; commands leave it as it is."""
     library = Library(path)
     if first_time_samples and not library.exists():
+        from newsreader.library.importer import import_paths
+        from newsreader.resources import resource_dir
+
         import_paths(
             library, [resource_dir("seeds")], source="sample article bundled with newsreader"
         )
@@ -41,7 +42,7 @@ def run(args: argparse.Namespace, path: Path, output: Output) -> int:
         return _doctor(path, args.restore, output)
     command = args.command or "read"
     library = open_library(path, first_time_samples=command == "read")
-    handler = _COMMANDS[command]
+    handler = _handler(command)
     return handler(library, args, output)
 
 
@@ -82,6 +83,8 @@ def _read(library: Library, args: argparse.Namespace, output: Output) -> int:
 
 def _import(library: Library, args: argparse.Namespace, output: Output) -> int:
     with output.progress("Importing") as progress:
+        from newsreader.library.importer import import_paths  # the parsers load slowly
+
         report = import_paths(library, args.paths, progress)
     _print_import_report(report, output)
     if report.index_problem:
@@ -232,6 +235,8 @@ def _search(library: Library, args: argparse.Namespace, output: Output) -> int:
 
 def _doctor(path: Path, restore: bool, output: Output) -> int:
     """Check the files without opening the library (which would stop at the first damage)."""
+    from newsreader.library.doctor import check_library, restore_backups
+
     if restore:
         for line in restore_backups(path):
             output.message(line)
@@ -257,7 +262,7 @@ def _reindex(library: Library, args: argparse.Namespace, output: Output) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {
+_COMMANDS: dict[str, Handler] = {
     "read": _read,
     "import": _import,
     "list": _list,
@@ -265,7 +270,16 @@ _COMMANDS = {
     "bookmark": _bookmark,
     "search": _search,
     "reindex": _reindex,
-    **FEED_COMMANDS,
-    **QUOTE_COMMANDS,
-    **SETTINGS_COMMANDS,
 }
+
+
+def _handler(command: str) -> Handler:
+    """The command's function; the modules of the others are not loaded (the reader starts,
+    and every command answers, without the feed parsers or the doctor)."""
+    if command in _COMMANDS:
+        return _COMMANDS[command]
+    from newsreader.feed_commands import FEED_COMMANDS
+    from newsreader.quote_commands import QUOTE_COMMANDS
+    from newsreader.settings_commands import SETTINGS_COMMANDS
+
+    return {**FEED_COMMANDS, **QUOTE_COMMANDS, **SETTINGS_COMMANDS}[command]

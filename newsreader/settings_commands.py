@@ -10,8 +10,6 @@ from rich.text import Text
 from newsreader.cli_output import Output
 from newsreader.config import Settings, describe, example_config, load_settings
 from newsreader.library import Library
-from newsreader.library.saved_searches import SavedSearches
-from newsreader.library.search import matching_ids
 from newsreader.text.sanitize import sanitize_line
 
 EXIT_OK = 0
@@ -57,6 +55,9 @@ def _config(library: Library, args: argparse.Namespace, output: Output) -> int:
 
 
 def _saved(library: Library, args: argparse.Namespace, output: Output) -> int:
+    from newsreader.library.saved_searches import SavedSearches
+    from newsreader.library.search import matching_ids
+
     found = [(s, len(matching_ids(library, s.query))) for s in SavedSearches(library).all()]
     if args.json:
         output.json([{"name": s.name, "query": s.query, "count": count} for s, count in found])
