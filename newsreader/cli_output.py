@@ -9,8 +9,6 @@ from typing import Any
 
 import orjson
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 from rich.text import Text
 
 
@@ -48,6 +46,8 @@ class Output:
                     "\t".join(cell.plain if isinstance(cell, Text) else cell for cell in row) + "\n"
                 )
             return
+        from rich.table import Table  # loaded by the commands that print one
+
         table = Table(box=None, pad_edge=False, header_style="bold")
         for name, options in columns:
             table.add_column(name, **options)
@@ -61,6 +61,14 @@ class Output:
         if not self.interactive:
             yield lambda done, total: None
             return
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
+
         columns = (
             TextColumn("{task.description}"),
             BarColumn(),
