@@ -74,6 +74,15 @@ def test_a_continued_paragraph_keeps_its_speaker() -> None:
     assert [s for _, s, _ in said(text)] == ["Ana Souza", "Ana Souza"]
 
 
+def test_a_quotation_after_a_sentence_about_an_earlier_speaker_is_theirs() -> None:
+    text = (
+        "“Prices will rise,” said Ana Souza.\n\n"
+        "Ana Souza was less sure of the summer. “It depends on the harvest.”\n\n"
+        "The weather was calm. “Nobody knows what comes next.”"
+    )
+    assert [s for _, s, _ in said(text)] == ["Ana Souza", "Ana Souza", None]
+
+
 def test_a_quotation_over_two_paragraphs_is_one_with_one_speaker() -> None:
     text = "“First part of it\n\n“and the end of it,” Ana Souza said."
     assert said(text) == [("First part of it and the end of it", "Ana Souza", "named")]

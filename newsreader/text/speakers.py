@@ -130,6 +130,7 @@ def extract_quotations(text: str) -> list[Quotation]:
     found: list[Quotation] = []
     previous: _Speaker | None = None
     previous_end = -1
+    spoken: list[_Speaker] = []  # who has spoken so far, newest last
     for index, parts in enumerate(quotations):
         first, last = parts[0], parts[-1]
         paragraph_start = text.rfind("\n", 0, first.start) + 1
@@ -140,6 +141,8 @@ def extract_quotations(text: str) -> list[Quotation]:
         if speaker is None and _opens_paragraph(text, first):
             speaker = _introduced(text, book, first.start) or _followed(text, book, last)
         short = _words_in(text, parts) <= SHORT_WORDS
+        if speaker is None and not short:
+            speaker = _subject_before(text, spoken, before_from, first.start)
         if speaker is None and previous is not None and previous_end >= 0 and not short:
             between = text[previous_end : first.start]
             continues = _opens_paragraph(text, first) and between.count("\n") <= 2
@@ -147,9 +150,35 @@ def extract_quotations(text: str) -> list[Quotation]:
                 speaker = previous
         if speaker is not None and speaker.kind != "pronoun":
             book.note(speaker.start, speaker.name, _entity(speaker))
+        if speaker is not None:
+            spoken.append(speaker)
         found.append(_quotation(text, parts, speaker))
         previous, previous_end = speaker, _attribution_end(text, last, after_to)
     return found
+
+
+def _subject_before(
+    text: str, spoken: list[_Speaker], before_from: int, quote_start: int
+) -> _Speaker | None:
+    """`Smith was upbeat. “We will win.”`: a quotation that opens a sentence right after one
+    whose subject has spoken before in the article is theirs."""
+    before = text[before_from:quote_start]
+    if not before.rstrip().endswith((".", "!", "?", ":")):
+        return None
+    sentence_start = 0
+    body = before.rstrip()
+    for match in _SENTENCE_END.finditer(body):
+        if not _is_abbreviation(body, match.start()):
+            sentence_start = match.end()
+    sentence = body[sentence_start:]
+    lead = len(sentence) - len(_LEADING.sub("", sentence))
+    subject = sentence[lead:].casefold()
+    for earlier in reversed(spoken):
+        for words in {earlier.as_written, earlier.name}:
+            if words and subject.startswith(words.casefold() + " "):
+                start = before_from + sentence_start + lead
+                return _Speaker(earlier.name, words, earlier.kind, start, start + len(words))
+    return None
 
 
 def _entity(speaker: _Speaker) -> EntityKind:
