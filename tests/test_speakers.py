@@ -78,7 +78,7 @@ def test_a_quotation_after_a_sentence_about_an_earlier_speaker_is_theirs() -> No
     text = (
         "“Prices will rise,” said Ana Souza.\n\n"
         "Ana Souza was less sure of the summer. “It depends on the harvest.”\n\n"
-        "The weather was calm. “Nobody knows what comes next.”"
+        "The weather was calm. The boats stayed in. “Nobody knows what comes next.”"
     )
     assert [s for _, s, _ in said(text)] == ["Ana Souza", "Ana Souza", None]
 
