@@ -316,3 +316,26 @@ async def test_R_refreshes_feeds_in_the_background(library: Library) -> None:
             await pilot.pause()
             assert list_titles(app) == ["Lighthouse lit again", "Ferry timetable"]
             assert "Harbour News" in app.screen.query_one(ArticleView).text
+
+
+async def test_typing_fast_shows_each_result_set_once_and_the_last_one_stays(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsreader.ui.screens.reader import ReaderScreen
+
+    shown: list[str] = []
+    original = ReaderScreen._show_results
+
+    def counted(self: ReaderScreen, text: str, found: object) -> None:
+        shown.append(text)
+        original(self, text, found)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ReaderScreen, "_show_results", counted)
+    app = reader_app(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        await pilot.press("slash", *"lighthouse")  # no pause between the keys
+        await loaded(pilot)
+        assert shown and shown[-1] == "lighthouse"
+        assert len(shown) == len(set(shown))  # no result set drawn twice
+        assert list_titles(app) == ["Harbour authority opens the new lighthouse"]

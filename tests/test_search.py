@@ -199,3 +199,29 @@ def test_huge_result_sets_are_not_ranked_and_say_so(
     found = search(corpus, "the", limit=2)
     assert not found.ranked and len(found.results) == 2
     assert "too many to rank" in found.message
+
+
+def test_a_superseded_search_stops_and_the_index_stays_usable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import newsreader.library.search_index as search_index
+    from newsreader.library import Library
+    from newsreader.library.search import search, sync_index
+    from newsreader.library.search_index import SearchAbandoned
+    from newsreader.model import ParsedArticle
+
+    library = Library(tmp_path / "library.json")
+    library.add([ParsedArticle(f"Harbour {n}", "s", f"The harbour, day {n}.") for n in range(50)])
+    sync_index(library)
+    monkeypatch.setattr(search_index, "PROGRESS_STEPS", 10)  # a small library answers fast
+    with library.index.abandoned_when(lambda: True), pytest.raises(SearchAbandoned):
+        search(library, "harbour")
+    assert search(library, "harbour").total == 50  # outside the block: nothing stops it
+    looks: list[int] = []
+
+    def superseded_after_a_while() -> bool:
+        looks.append(1)
+        return len(looks) > 1
+
+    with library.index.abandoned_when(superseded_after_a_while), pytest.raises(SearchAbandoned):
+        search(library, "harbour day")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +25,7 @@ RANK_LIMIT = 10_000
 BULK_CACHE_KIB = 128 * 1024
 BUSY_SECONDS = 10.0
 _BUSY_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
+PROGRESS_STEPS = 2000  # SQLite VM steps between two looks at whether a search is still wanted
 _DAMAGE_CODES = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
 _SCHEMA = f"""
     CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
@@ -70,6 +71,13 @@ class IndexBusy(LibraryError):
             f"The search index {path.name} is busy: another newsreader is writing it; "
             "try again in a moment."
         )
+
+
+class SearchAbandoned(LibraryError):
+    """A search stopped because a newer one superseded it (see `SearchIndex.abandoned_when`)."""
+
+    def __init__(self) -> None:
+        super().__init__("The search was superseded by a newer one.")
 
 
 class IndexUnavailable(LibraryError):
@@ -180,6 +188,7 @@ class SearchIndex:
         self.busy_seconds = busy_seconds
         self._lock = threading.RLock()
         self._db: sqlite3.Connection | None = None
+        self._abandon = threading.local()  # per thread: when its reads should stop
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -206,6 +215,8 @@ class SearchIndex:
             raise self._said(error) from None
 
     def _said(self, error: sqlite3.Error) -> LibraryError:
+        if _code(error) == sqlite3.SQLITE_INTERRUPT or str(error) == "interrupted":
+            return SearchAbandoned()
         if is_busy(error):
             return IndexBusy(self.path)
         if is_damaged(error):
@@ -336,6 +347,27 @@ class SearchIndex:
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[sqlite3.Connection]:
-        """The connection, for queries (see `index_query`); errors said as one sentence."""
+        """The connection, for queries (see `index_query`); errors said as one sentence. In a
+        thread inside `abandoned_when`, a query stops as soon as the predicate holds."""
         with self._lock, self._errors():
-            yield self._connect()
+            db = self._connect()
+            abandoned = getattr(self._abandon, "predicate", None)
+            if abandoned is None:
+                yield db
+                return
+            db.set_progress_handler(lambda: 1 if abandoned() else 0, PROGRESS_STEPS)
+            try:
+                yield db
+            finally:
+                db.set_progress_handler(None, 0)
+
+    @contextlib.contextmanager
+    def abandoned_when(self, predicate: Callable[[], bool]) -> Iterator[None]:
+        """Within the block (in this thread), every read stops with `SearchAbandoned` once
+        `predicate` holds: a search superseded by a newer keystroke stops working, rather than
+        keep the index from the newer one. Writes are never stopped this way."""
+        self._abandon.predicate = predicate
+        try:
+            yield
+        finally:
+            self._abandon.predicate = None

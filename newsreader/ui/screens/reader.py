@@ -21,6 +21,7 @@ from textual.worker import get_current_worker
 from newsreader.config import Settings
 from newsreader.library import Library, LibraryError
 from newsreader.library.search import SearchResults, search
+from newsreader.library.search_index import SearchAbandoned
 from newsreader.library.selection import (
     ALL,
     MUTED,
@@ -593,17 +594,22 @@ class ReaderScreen(Screen[None]):
         tag = self.selection.tag if self.selection.kind == "tag" else None
         feed = self.selection.tag if self.selection.kind == "feed" else None
         states = {"bookmarks": ["bookmarked"], "unread": ["unread"]}.get(self.selection.kind, [])
+        worker = get_current_worker()
         try:
-            found = search(
-                self.library,
-                text,
-                limit=SEARCH_LIMIT,
-                tag=tag,
-                feed=feed,
-                typing=True,
-                states=states,
-                by_date=self.results_by_date,
-            )
+            # A newer keystroke cancels this worker: its queries stop there and then.
+            with self.library.index.abandoned_when(lambda: worker.is_cancelled):
+                found = search(
+                    self.library,
+                    text,
+                    limit=SEARCH_LIMIT,
+                    tag=tag,
+                    feed=feed,
+                    typing=True,
+                    states=states,
+                    by_date=self.results_by_date,
+                )
+        except SearchAbandoned:
+            return  # superseded: the newer search shows its results
         except STORAGE_ERRORS as error:
             message = str(error) if isinstance(error, LibraryError) else f"Search failed: {error}"
             if not get_current_worker().is_cancelled:
