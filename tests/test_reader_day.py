@@ -336,3 +336,19 @@ async def test_rename_and_delete_a_saved_search_from_the_palette(library: Librar
         await pilot.press("enter")
         await until(pilot, lambda: screen_of(pilot).saved == [])
     assert SavedSearches(library).all() == []
+
+
+async def test_mark_all_read_in_a_persons_quotations_takes_their_articles(tmp_path: Path) -> None:
+    from tests.test_quotations_ui import quotation_library
+
+    library = quotation_library(tmp_path / "library.json")
+    async with app_with(library).run_test(size=(140, 40)) as pilot:
+        await loaded(pilot)
+        await until(pilot, lambda: bool(screen_of(pilot).people))
+        screen_of(pilot).show_person("Sergey Shoigu")
+        await until(
+            pilot, lambda: bool(pilot.app.screen.query_one("#person-quotations").quotations)
+        )  # type: ignore[attr-defined]
+        await pilot.press("A")
+    read = {a.title for a in library.articles() if library.state(a.id).read}
+    assert read == {"As NATO summit begins, Russia escalates its attack on Ukraine"}

@@ -22,6 +22,7 @@ from newsreader.text.links import safe_web_link
 from newsreader.ui.screens.name_prompt import NamePrompt
 from newsreader.ui.widgets.article_list import ArticleList
 from newsreader.ui.widgets.article_view import ArticleView
+from newsreader.ui.widgets.quotation_list import QuotationList
 from newsreader.ui.widgets.tag_sidebar import TagSidebar
 
 if TYPE_CHECKING:
@@ -70,7 +71,11 @@ class ReaderDay:
 
     def mark_all_read(self) -> None:
         """A: every article in the current view (all, a tag, a feed, search results) read."""
-        shown = self.screen.query_one(ArticleList).articles
+        if self.screen.person is not None:  # a person's quotations: the articles they are in
+            quotations = self.screen.query_one(QuotationList).quotations
+            shown = list({q.article.id: q.article for q in quotations}.values())
+        else:
+            shown = list(self.screen.query_one(ArticleList).articles)
         unread = [a.id for a in shown if not self.screen.states.get(a.id, _NO_STATE).read]
         if not unread:
             self.screen.notify("Nothing unread here.", timeout=2)
