@@ -11,6 +11,7 @@ from newsreader.library.refresh_schedule import (
     due_feeds,
     interval_of,
     options_of,
+    refreshes_by_itself,
     seconds_to_next,
 )
 from newsreader.library.subscriptions import Feed, Subscriptions
@@ -90,3 +91,7 @@ def test_each_feed_is_due_on_its_own_interval() -> None:
     checked_now = [Feed(f.id, f.url, checked=now.isoformat()) for f in (fast, slow, manual)]
     assert seconds_to_next(settings, checked_now, now) == 120
     assert seconds_to_next(Settings(path=None), [fast], now) is None  # type: ignore[arg-type]
+    assert refreshes_by_itself(settings)
+    assert not refreshes_by_itself(Settings(path=None))  # type: ignore[arg-type]
+    own = Settings(path=None, feeds=(FeedSettings("https://a.example/feed", 60),))  # type: ignore[arg-type]
+    assert refreshes_by_itself(own)

@@ -307,10 +307,20 @@ class Library:
         }
 
     def state(self, doc_id: str) -> ArticleState:
-        record = ((self._state_storage.read() or {}).get(STATE) or {}).get(doc_id)
-        if record is None:
-            return ArticleState()
-        return ArticleState(bool(record.get("bookmarked")), bool(record.get("read")))
+        return self.states_of([doc_id])[doc_id]
+
+    def states_of(self, doc_ids: Iterable[str]) -> dict[str, ArticleState]:
+        """The marks of these articles only (a key press need not build every article's)."""
+        records = (self._state_storage.read() or {}).get(STATE) or {}
+        found = {}
+        for doc_id in doc_ids:
+            record = records.get(doc_id)
+            found[doc_id] = (
+                ArticleState(bool(record.get("bookmarked")), bool(record.get("read")))
+                if record is not None
+                else ArticleState()
+            )
+        return found
 
     def catalog_signature(self) -> Signature:
         self._catalog_storage.read()

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from newsreader.library.errors import LibraryError
 from newsreader.library.library import Library, article_id, legacy_ids
+from newsreader.library.refresh_schedule import FeedOptions
 from newsreader.library.search import sync_index
 from newsreader.library.subscriptions import Feed, Subscriptions, now_text
 from newsreader.model import ParsedArticle
@@ -28,14 +29,6 @@ class FeedOutcome:
     updated: int = 0
     not_modified: bool = False
     error: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class FeedOptions:
-    """What config.toml asks of one feed's new entries (see `newsreader.config`)."""
-
-    tags: tuple[str, ...] = ()  # added to each entry's own
-    full_text: bool = False  # each new entry's page fetched and its article kept
 
 
 Options = Callable[[str], FeedOptions]  # a feed's options by its URL

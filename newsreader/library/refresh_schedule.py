@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from newsreader.config import Settings, feed_settings
-from newsreader.library.refresh import FeedOptions
 from newsreader.library.subscriptions import Feed
+
+
+@dataclass(frozen=True, slots=True)
+class FeedOptions:
+    """What config.toml asks of one feed's new entries (see `newsreader.config`)."""
+
+    tags: tuple[str, ...] = ()  # added to each entry's own
+    full_text: bool = False  # each new entry's page fetched and its article kept
+
 
 MIN_WAIT = 1.0  # seconds between two looks at the schedule, however soon a feed is due
 
@@ -46,6 +55,11 @@ def due_feeds(settings: Settings, feeds: Iterable[Feed], now: datetime | None = 
         if interval > 0 and _seconds_since(feed.checked, now) >= interval:
             due.append(feed)
     return due
+
+
+def refreshes_by_itself(settings: Settings) -> bool:
+    """Whether any interval is set: else the reader never looks at the schedule."""
+    return settings.refresh_every > 0 or any(f.refresh_every for f in settings.feeds)
 
 
 def seconds_to_next(

@@ -39,8 +39,7 @@ class MarkHistory:
         read: bool | None = None,
     ) -> int:
         """Set marks on `doc_ids` and remember what they were; returns how many changed."""
-        states = self._library.states()
-        before = {doc_id: states.get(doc_id, ArticleState()) for doc_id in dict.fromkeys(doc_ids)}
+        before = self._library.states_of(dict.fromkeys(doc_ids))
         changing = {
             doc_id: state
             for doc_id, state in before.items()

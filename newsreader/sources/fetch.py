@@ -170,7 +170,7 @@ def fetch_feed(url: str, etag: str = "", modified: str = "", timeout: float = 15
     )
     try:
         with opener.open(request, timeout=timeout) as response:
-            data = _read_body(response, deadline)
+            data = read_body(response, deadline)
             if data is None:
                 return Fetched(url, response.status, error="larger than 20 MB: not a feed")
             return Fetched(
@@ -197,9 +197,11 @@ def fetch_feed(url: str, etag: str = "", modified: str = "", timeout: float = 15
         return Fetched(url, error=f"cannot fetch: {error or type(error).__name__}")
 
 
-def _read_body(response: http.client.HTTPResponse, deadline: float) -> bytes | None:
+def read_body(
+    response: http.client.HTTPResponse, deadline: float, limit: int = MAX_FEED_BYTES
+) -> bytes | None:
     """The body, unpacked if it came gzipped; None when it is, or unpacks to, more than
-    MAX_FEED_BYTES: a small gzip bomb is stopped at the limit, not unpacked in full."""
+    `limit` bytes: a small gzip bomb is stopped at the limit, not unpacked in full."""
     encoding = (response.headers.get("Content-Encoding") or "").strip().lower()
     unpack = zlib.decompressobj(16 + zlib.MAX_WBITS) if encoding in ("gzip", "x-gzip") else None
     body = bytearray()
@@ -210,19 +212,17 @@ def _read_body(response: http.client.HTTPResponse, deadline: float) -> bytes | N
         if not chunk:
             break
         received += len(chunk)
-        if received > MAX_FEED_BYTES:
+        if received > limit:
             return None
         if unpack is None:
             body += chunk
             continue
         while chunk and not unpack.eof:
             # max_length 0 would mean no limit: there is always at least a byte left here.
-            body += unpack.decompress(chunk, MAX_FEED_BYTES + 1 - len(body))
-            if len(body) > MAX_FEED_BYTES:
+            body += unpack.decompress(chunk, limit + 1 - len(body))
+            if len(body) > limit:
                 return None
             chunk = unpack.unconsumed_tail
     if unpack is not None and not unpack.eof:
-        body += unpack.flush(MAX_FEED_BYTES + 1 - len(body))
-        if len(body) > MAX_FEED_BYTES:
-            return None
-    return bytes(body)
+        body += unpack.flush(limit + 1 - len(body))
+    return bytes(body) if len(body) <= limit else None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import codecs
-import http.client
 import re
 import time
 import urllib.error
@@ -15,12 +14,11 @@ from typing import Any
 
 from newsreader.sources.decoding import NotText, decode_article, looks_binary
 from newsreader.sources.fetch import (
-    CHUNK_BYTES,
     USER_AGENT,
     DeadlineHTTPHandler,
     DeadlineHTTPSHandler,
     HttpOnlyRedirects,
-    time_left,
+    read_body,
 )
 from newsreader.text.html_text import html_to_text
 from newsreader.text.links import safe_web_link
@@ -133,37 +131,10 @@ def _download(url: str, timeout: float, max_bytes: int) -> tuple[bytes, str, str
         length = headers.get("Content-Length", "")
         if length.isdigit() and int(length) > max_bytes:
             raise _PageError(f"the page is larger than {_size(max_bytes)}")
-        data = _read_body(response, deadline, max_bytes)
+        data = read_body(response, deadline, max_bytes)
         if data is None:
             raise _PageError(f"the page is larger than {_size(max_bytes)}")
         return data, str(headers.get_content_charset("") or ""), response.geturl()
-
-
-def _read_body(response: http.client.HTTPResponse, deadline: float, limit: int) -> bytes | None:
-    """The body, unpacked if gzipped, or None past `limit` bytes (a gzip bomb stops there)."""
-    encoding = (response.headers.get("Content-Encoding") or "").strip().lower()
-    unpack = zlib.decompressobj(16 + zlib.MAX_WBITS) if encoding in ("gzip", "x-gzip") else None
-    body = bytearray()
-    received = 0
-    while True:
-        time_left(deadline)  # also between reads, should a read not see the deadline
-        chunk = response.read1(CHUNK_BYTES)  # one receive at most, so the deadline is seen
-        if not chunk:
-            break
-        received += len(chunk)
-        if received > limit:
-            return None
-        if unpack is None:
-            body += chunk
-            continue
-        while chunk and not unpack.eof:
-            body += unpack.decompress(chunk, limit + 1 - len(body))  # never 0: no limit
-            if len(body) > limit:
-                return None
-            chunk = unpack.unconsumed_tail
-    if unpack is not None and not unpack.eof:
-        body += unpack.flush(limit + 1 - len(body))
-    return bytes(body) if len(body) <= limit else None
 
 
 def _decode(data: bytes, charset: str) -> str:

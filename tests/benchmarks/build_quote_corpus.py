@@ -33,10 +33,14 @@ SIGN_OFF = re.compile(r"\s*REUTER\s*$", re.IGNORECASE)
 
 
 def reuters_text(path: Path) -> tuple[str, str]:
-    """(title, body) of one Reuters story, paragraphs separated by a blank line."""
-    root = ElementTree.parse(path).getroot()
-    title = " ".join((root.findtext("TEXT/TITLE") or "").split())
-    raw = root.findtext("TEXT/BODY") or ""
+    """(title, body) of the Reuters story in the file at `path`."""
+    return story_text(ElementTree.parse(path).getroot())
+
+
+def story_text(story: ElementTree.Element) -> tuple[str, str]:
+    """(title, body) of one <REUTERS> story, paragraphs separated by a blank line."""
+    title = " ".join((story.findtext("TEXT/TITLE") or "").split())
+    raw = story.findtext("TEXT/BODY") or ""
     paragraphs: list[list[str]] = []
     for line in raw.split("\n"):
         if not line.strip():

@@ -28,7 +28,7 @@ from newsreader.ui.widgets.tag_sidebar import TagSidebar
 if TYPE_CHECKING:
     from textual.timer import Timer
 
-    from newsreader.library.refresh import FeedOptions
+    from newsreader.library.refresh_schedule import FeedOptions
     from newsreader.library.saved_searches import SavedSearch
     from newsreader.ui.screens.reader import ReaderScreen
 
@@ -269,9 +269,11 @@ class ReaderDay:
 
     def schedule_refresh(self) -> None:
         """Look again when the next feed is due (nothing when no interval is set)."""
-        from newsreader.library.refresh_schedule import seconds_to_next
+        from newsreader.library.refresh_schedule import refreshes_by_itself, seconds_to_next
         from newsreader.library.subscriptions import Subscriptions
 
+        if not refreshes_by_itself(self.screen.settings):
+            return  # nothing is set to refresh by itself: no feeds file read at start
         if self._refresh_timer is not None:
             self._refresh_timer.stop()
             self._refresh_timer = None

@@ -34,6 +34,26 @@ def _prompt(label: str, count: int) -> Content:
     return Content.assemble(name, gap, (number, "$text-muted"))
 
 
+def _group(
+    options: list[Option | None],
+    title: str,
+    prefix: str,
+    entries: Sequence[TagCount],
+    always: bool = False,
+) -> dict[str, str]:
+    """Append a titled group of entries (only when there are some, unless `always`) and
+    return each entry's option id mapped to its name."""
+    names: dict[str, str] = {}
+    if not entries and not always:
+        return names
+    options += [None, Option(Content.styled(title, "bold $text-muted"), disabled=True)]
+    for position, entry in enumerate(entries):
+        option_id = f"{prefix}-{position}"
+        names[option_id] = entry.name
+        options.append(Option(_prompt(entry.name, entry.count), id=option_id))
+    return names
+
+
 class TagSidebar(PagingOptionList):
     """Posts `Chosen` when a person picks an entry (enter or click)."""
 
@@ -95,33 +115,10 @@ class TagSidebar(PagingOptionList):
         ]
         if self._muted:
             options.append(Option(_prompt("Muted", self._muted), id="muted"))
-        self._saved_names = {}
-        if self._saved:
-            options += [None, Option(Content.styled("Saved", "bold $text-muted"), disabled=True)]
-            for position, saved in enumerate(self._saved):
-                option_id = f"saved-{position}"
-                self._saved_names[option_id] = saved.name
-                options.append(Option(_prompt(saved.name, saved.count), id=option_id))
-        self._tag_names = {}
-        self._feed_names = {}
-        if counts.feeds:
-            options += [None, Option(Content.styled("Feeds", "bold $text-muted"), disabled=True)]
-            for position, feed in enumerate(counts.feeds):
-                option_id = f"feed-{position}"
-                self._feed_names[option_id] = feed.name
-                options.append(Option(_prompt(feed.name, feed.count), id=option_id))
-        self._person_names = {}
-        if self._people:
-            options += [None, Option(Content.styled("People", "bold $text-muted"), disabled=True)]
-            for position, person in enumerate(self._people):
-                option_id = f"person-{position}"
-                self._person_names[option_id] = person.name
-                options.append(Option(_prompt(person.name, person.count), id=option_id))
-        options += [None, Option(Content.styled("Tags", "bold $text-muted"), disabled=True)]
-        for position, tag in enumerate(counts.tags):
-            option_id = f"tag-{position}"
-            self._tag_names[option_id] = tag.name
-            options.append(Option(_prompt(tag.name, tag.count), id=option_id))
+        self._saved_names = _group(options, "Saved", "saved", self._saved)
+        self._feed_names = _group(options, "Feeds", "feed", counts.feeds)
+        self._person_names = _group(options, "People", "person", self._people)
+        self._tag_names = _group(options, "Tags", "tag", counts.tags, always=True)
         self.set_options(options)
         if options:
             # The same entry if it is still there: a group that appears above it (People,
