@@ -135,7 +135,7 @@ def extract_quotations(text: str) -> list[Quotation]:
         first, last = parts[0], parts[-1]
         paragraph_start = text.rfind("\n", 0, first.start) + 1
         paragraph_end = _paragraph_end(text, last.end)
-        before_from = max(paragraph_start, _end_of(quotations, index - 1, first.start))
+        before_from = max(paragraph_start, _end_of(quotations, index - 1))
         after_to = min(paragraph_end, _start_of(quotations, index + 1, paragraph_end))
         speaker = _attribute(text, book, parts, before_from, after_to)
         if speaker is None and _opens_paragraph(text, first):
@@ -190,7 +190,7 @@ def _paragraph_end(text: str, position: int) -> int:
     return len(text) if end < 0 else end
 
 
-def _end_of(quotations: list[tuple[QuoteSpan, ...]], index: int, default: int) -> int:
+def _end_of(quotations: list[tuple[QuoteSpan, ...]], index: int) -> int:
     return quotations[index][-1].end if index >= 0 else 0
 
 

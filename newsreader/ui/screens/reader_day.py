@@ -248,9 +248,7 @@ class ReaderDay:
             ]
         except LibraryError as error:
             if not get_current_worker().is_cancelled:
-                self.screen.app.call_from_thread(
-                    self.screen.notify, f"Saved searches: {error}", timeout=8
-                )
+                self._say(f"Saved searches: {error}", timeout=8)
             return
         if not get_current_worker().is_cancelled:
             self.screen.app.call_from_thread(self._saved_counted, saved, muted)
@@ -349,16 +347,12 @@ class ReaderDay:
         page = fetch_full_text(link, timeout=FULL_TEXT_SECONDS)
         if not page.text:
             message = f"No full text: {page.error}; the summary stays."
-            self.screen.app.call_from_thread(
-                self.screen.notify, message, severity="warning", timeout=8
-            )
+            self._say(message, severity="warning", timeout=8)
             return
         try:
             self.screen.library.set_full_text(article.id, page.text)
         except LibraryError as error:
-            self.screen.app.call_from_thread(
-                self.screen.notify, str(error), severity="error", timeout=10
-            )
+            self._say(str(error), severity="error", timeout=10)
             return
         self.screen.app.call_from_thread(self._full_text_kept, article, len(page.text.split()))
 
