@@ -197,3 +197,25 @@ def test_a_speaker_quoted_once_among_many_matches_is_counted_exactly(
     found = search(library, "harbour said:Souza", typing=False)
     assert [r.article.title for r in found.results] == ["Pier"]
     assert found.total == 1 and found.exact_total
+
+
+def test_doctor_finds_quotations_out_of_step_with_their_search_table(library_path: Path) -> None:
+    """The quotations' full-text table is checked like the articles': a quotation row changed
+    behind its back is damage that `doctor` names (and the next reindex repairs)."""
+    import sqlite3
+
+    from newsreader.library.doctor import check_library
+    from newsreader.library.search import sync_index
+
+    library = Library(library_path)
+    library.add([ParsedArticle("Pier", "s", "“We stay open,” Ana Souza said.")])
+    sync_index(library)
+    assert all(finding.ok for finding in check_library(library_path))
+    index_path = library.index.path
+    library.index.close()
+    with sqlite3.connect(index_path) as db:  # the text changes, its search entries do not
+        db.execute("UPDATE quotations SET text = 'something else entirely'")
+    findings = check_library(library_path)
+    assert any(not f.ok and "search index" in f.text for f in findings)
+    sync_index(Library(library_path), force=True)
+    assert all(finding.ok for finding in check_library(library_path))
