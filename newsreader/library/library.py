@@ -127,6 +127,9 @@ class Library:
         self._date_order: tuple[Signature, list[int]] = (None, [])
         self._tag_index: tuple[Signature, dict[str, set[str]]] = (None, {})
         self._id_order: tuple[list[int] | None, list[str]] = (None, [])
+        # Body files known without the catalog (from the first page): an article opened
+        # before the catalog has loaded reads its body, not 26 MB of titles.
+        self._file_hints: dict[str, str] = {}
 
     # -- reading -------------------------------------------------------------------------
 
@@ -143,6 +146,16 @@ class Library:
 
     def ids(self) -> list[str]:
         return list(self._records())
+
+    def catalog_records(self) -> Mapping[str, Mapping[str, Any]]:
+        """The catalog's records by id, in the file's (import) order, as stored: what the
+        index's copy of the catalog copies (see `catalog_copy`). Not to be changed."""
+        return self._records()
+
+    def stored_texts(self, doc_id: str, record: Mapping[str, Any]) -> Mapping[str, Any] | None:
+        """The summary and body of an article whose catalog record the caller has (the
+        index's copy of it): its body file is read, the catalog is not."""
+        return self._bodies.get(file_of(doc_id, record), doc_id)
 
     def articles(self) -> list[Article]:
         """Every article, newest first; articles of the same date, the last imported first."""
@@ -218,7 +231,24 @@ class Library:
         return matches[0] if len(matches) == 1 else None
 
     def _file_of(self, doc_id: str) -> str:
-        return file_of(doc_id, self._records().get(doc_id))
+        hint = self._file_hints.get(doc_id)
+        return hint if hint is not None else file_of(doc_id, self._records().get(doc_id))
+
+    def file_names(self, doc_ids: Iterable[str]) -> dict[str, str]:
+        """The body file of each article (for the first page)."""
+        records = self._records()
+        return {doc_id: file_of(doc_id, records.get(doc_id)) for doc_id in doc_ids}
+
+    def know_files(self, files: Mapping[str, str]) -> None:
+        """Body files as the first page recorded them; `{}` forgets them (the catalog has
+        loaded: it is the authority again)."""
+        self._file_hints = dict(files)
+
+    def first_page_sources(self) -> list[Path]:
+        """The files the first page is computed from (see `first_page`): catalog, marks and
+        saved searches."""
+        stem = self.path.name.removesuffix(".json")
+        return [self.path, self.state_path, self.path.with_name(f"{stem}.saved.json")]
 
     def body(self, doc_id: str) -> str:
         record = self._bodies.get(self._file_of(doc_id), doc_id)
@@ -324,6 +354,10 @@ class Library:
 
     def catalog_signature(self) -> Signature:
         self._catalog_storage.read()
+        return self._catalog_storage.signature
+
+    def loaded_catalog_signature(self) -> Signature:
+        """The signature of the catalog as this process last read it (no stat, no read)."""
         return self._catalog_storage.signature
 
     def catalog_file_signature(self) -> Signature:

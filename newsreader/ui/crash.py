@@ -8,7 +8,6 @@ import tempfile
 import traceback
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 
 import platformdirs
@@ -50,6 +49,9 @@ def report_text(
 
 
 def _version(package: str) -> str:
+    # Loaded here, at a crash: importlib.metadata costs 20 ms of every start.
+    from importlib import metadata
+
     try:
         return metadata.version(package)
     except metadata.PackageNotFoundError:

@@ -20,6 +20,7 @@ from textual.worker import get_current_worker
 
 from newsreader.config import Settings
 from newsreader.library import Library, LibraryError
+from newsreader.library.derived import Signature
 from newsreader.library.search import SearchResults, search
 from newsreader.library.search_index import SearchAbandoned
 from newsreader.library.selection import (
@@ -37,6 +38,7 @@ from newsreader.library.undo import MarkHistory
 from newsreader.model import Article, ArticleState, TagCount
 from newsreader.text.highlight import fold, match_spans, snippet_pieces
 from newsreader.text.links import safe_web_link
+from newsreader.ui.screens.first_screen import FirstScreen
 from newsreader.ui.screens.quotations import QuotationsScreen
 from newsreader.ui.screens.reader_day import ReaderDay
 from newsreader.ui.widgets.article_list import ArticleList
@@ -104,6 +106,7 @@ class ReaderScreen(Screen[None]):
         self.saved: list[tuple[SavedSearch, int]] = []  # each saved search and its count
         self.new_count = 0  # articles auto-refresh brought since the view was chosen
         self.day = ReaderDay(self)  # the keys of the reader's day: triage, saved, full text
+        self.first = FirstScreen(self)  # the first page, drawn before the catalog loads
         library.index.busy_seconds = INDEX_BUSY_SECONDS
         self.articles: list[Article] = []
         self.states: dict[str, ArticleState] = {}
@@ -146,9 +149,14 @@ class ReaderScreen(Screen[None]):
         self.query_one(QuotationList).display = False
         self.query_one(ArticleList).focus()
         self._set_list_title()
-        self.load_library()
+        self.first.show()
+        # After the first frame: the load holds the interpreter while it parses the catalog.
+        self.call_after_refresh(self.load_library)
         self.set_interval(DISK_CHECK_SECONDS, self._check_disk)
         self.day.schedule_refresh()
+
+    def on_unmount(self) -> None:
+        self.first.flush()
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW_WIDTH, "-narrow")
@@ -178,7 +186,10 @@ class ReaderScreen(Screen[None]):
         try:
             # Before reading: a write by another process from now on is seen at the next check.
             self.library.mark_seen()
+            before = self.library.catalog_file_signature()
             articles = self.library.articles()
+            read = self.library.loaded_catalog_signature()
+            catalog = read if read == before else None  # else the page waits for a reload
             states = self.library.states()
         except STORAGE_ERRORS as error:
             if self.loaded:  # a reload: the articles on screen stay, the message says why
@@ -190,7 +201,7 @@ class ReaderScreen(Screen[None]):
         finally:
             gc.enable()
         counts = count_states(articles, states)
-        self.app.call_from_thread(self._loaded, articles, states, counts, writes)
+        self.app.call_from_thread(self._loaded, articles, states, counts, writes, catalog)
         # The list is on screen; the sidebar's counts (0.2 s at 100,000) follow.
         tags = tuple(self.library.tag_counts(articles))
         feeds = feed_counts(articles)
@@ -202,6 +213,7 @@ class ReaderScreen(Screen[None]):
         states: dict[str, ArticleState],
         counts: tuple[int, int],
         writes: int,
+        catalog: Signature = None,
     ) -> None:
         current = self.query_one(ArticleList).current
         if writes != self.state_writes:
@@ -218,6 +230,7 @@ class ReaderScreen(Screen[None]):
             self.muted &= {a.id for a in articles}
             self.recount()
         self.loaded = True
+        self.first.loaded(catalog)
         # The library is long-lived: keep the collector from walking 100,000 articles again
         # and again, which showed as 50 ms stalls on a key press.
         gc.freeze()
@@ -231,6 +244,7 @@ class ReaderScreen(Screen[None]):
         self.tag_counts, self.feed_counts = tags, feeds
         self.query_one(TagSidebar).show_counts(self._counts())
         self.day.count_saved()
+        self.first.changed()
         # The quotations store is brought in step with the library first: after a reload
         # the People counts (and a person's list on screen) may have changed.
         self.count_people()
@@ -262,6 +276,7 @@ class ReaderScreen(Screen[None]):
         if people != self.people:
             self.people = people
             self.query_one(TagSidebar).show_people(people)
+        self.first.changed()
 
     @on(TagSidebar.PersonChosen)
     def choose_person(self, event: TagSidebar.PersonChosen) -> None:
@@ -435,7 +450,8 @@ class ReaderScreen(Screen[None]):
         self.bookmarked_count, self.unread_count = count_states(articles, self.states)
 
     def _counts(self) -> SidebarCounts:
-        total = len(self.articles) - len(self.muted)
+        first_total = self.first.total()
+        total = len(self.articles) - len(self.muted) if first_total is None else first_total
         return SidebarCounts(
             total, self.bookmarked_count, self.unread_count, self.tag_counts, self.feed_counts
         )
@@ -553,11 +569,13 @@ class ReaderScreen(Screen[None]):
         view = self.query_one(ArticleView)
         if view.article is not None and view.article.id == article.id:
             view.update_state(state)
+        self.first.changed()
 
     def _set_states(self, states: dict[str, ArticleState], changed: list[str]) -> None:
         """Marks of many articles changed at once (mark all read, undo): shown everywhere."""
         self.states = states
-        self.recount()
+        if self.loaded:  # else the counts were adjusted mark by mark, and the load recounts
+            self.recount()
         self.query_one(ArticleList).update_states(states)
         self.query_one(TagSidebar).update_state_counts(self._counts())
         view = self.query_one(ArticleView)
@@ -565,6 +583,7 @@ class ReaderScreen(Screen[None]):
             view.update_state(states.get(view.article.id, _NO_STATE))
         if self.hide_read or self.selection.kind == "unread":
             self.day.reshow()
+        self.first.changed()
 
     # -- search ----------------------------------------------------------------------------
 

@@ -71,6 +71,9 @@ class ReaderDay:
 
     def mark_all_read(self) -> None:
         """A: every article in the current view (all, a tag, a feed, search results) read."""
+        if not self.screen.loaded:  # the first page's rows are not the whole view
+            self.screen.notify("The library is still loading: A works in a moment.", timeout=3)
+            return
         if self.screen.person is not None:  # a person's quotations: the articles they are in
             quotations = self.screen.query_one(QuotationList).quotations
             shown = list({q.article.id: q.article for q in quotations}.values())
@@ -257,6 +260,7 @@ class ReaderDay:
         self.screen.saved = saved
         entries = [TagCount(s.name, count) for s, count in saved]
         self.screen.query_one(TagSidebar).show_saved(entries, len(muted))
+        self.screen.first.changed()
         if muted != self.screen.muted:
             self.screen.muted = muted
             self.screen.recount()

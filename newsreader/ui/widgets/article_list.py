@@ -71,6 +71,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.states: Mapping[str, ArticleState] = {}
         self.details: Mapping[str, Sequence[tuple[str, bool]]] = {}
         self.empty_message = "Loading…"
+        self.length = 0  # rows the list has room for: len(articles), or more (see `show`)
         self._styles: dict[str, Style] = {}
 
     # -- attributes down -----------------------------------------------------------------
@@ -82,9 +83,12 @@ class ArticleList(ScrollView, can_focus=True):
         details: Mapping[str, Sequence[tuple[str, bool]]] | None = None,
         keep: str | None = None,
         empty_message: str = "No articles here.",
+        length: int | None = None,
     ) -> None:
         """Show `articles`. `details` replaces an article's second line with (text, is_match)
-        pieces (a search snippet); `keep` keeps the cursor on that article id if present."""
+        pieces (a search snippet); `keep` keeps the cursor on that article id if present.
+        `length`: the whole list's length when `articles` are its first rows (the first page,
+        before the catalog loads): the scrollbar has its final size from the first frame."""
         # Where the kept article's row is on screen: new articles arriving above it (an
         # auto-refresh) must not move it, or the line a person is looking at.
         screen_row = self.cursor * ROW_HEIGHT - round(self.scroll_y)
@@ -92,7 +96,8 @@ class ArticleList(ScrollView, can_focus=True):
         self.states = states
         self.details = details or {}
         self.empty_message = empty_message
-        self.virtual_size = Size(self.size.width, len(articles) * ROW_HEIGHT)
+        self.length = max(length or 0, len(articles))
+        self.virtual_size = Size(self.size.width, self.length * ROW_HEIGHT)
         position = -1
         if keep is not None:
             position = next((i for i, a in enumerate(articles) if a.id == keep), -1)
@@ -167,7 +172,7 @@ class ArticleList(ScrollView, can_focus=True):
             self.cursor = row
 
     def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(event.size.width, len(self.articles) * ROW_HEIGHT)
+        self.virtual_size = Size(event.size.width, self.length * ROW_HEIGHT)
 
     # -- drawing -------------------------------------------------------------------------
 

@@ -1,0 +1,221 @@
+"""The reader's first page, kept beside the library: drawn before the catalog is read.
+
+Derived data like the search index, and kept honest the same way: the page records the
+signatures (mtime, size, inode) of the files it was computed from — the catalog, the marks and
+the saved searches — and the view it shows (order, hidden read articles, mute rules). At start
+the reader stats those files; only when every one is as recorded does it draw the page, in the
+time it takes to read a few kilobytes, whatever the library's size. Anything else (another
+process wrote, a setting changed, the file is missing or unreadable) and the page is not used:
+the reader loads as it always did and writes a new one. A wrong first page is impossible by
+construction; a stale one costs one slower start.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from newsreader.library.selection import ALL, arrange, select
+from newsreader.library.storage import write_atomically
+from newsreader.model import Article, ArticleState, TagCount
+
+FORMAT = 1
+# More rows than the tallest list shows: paging down works before the catalog has loaded.
+ROWS = 300
+Signature = tuple[int, int, int] | None
+_NO_STATE = ArticleState()
+
+
+@dataclass(frozen=True, slots=True)
+class FirstPage:
+    """What the first screen shows: the default view's first rows and the sidebar's counts."""
+
+    view: str
+    articles: list[Article]
+    states: dict[str, ArticleState]
+    files: dict[str, str]  # article id -> its body file, so opening one reads no catalog
+    shown: int  # articles in the whole view (the list's length once loaded)
+    total: int
+    bookmarked: int
+    unread: int
+    tags: tuple[TagCount, ...]
+    feeds: tuple[TagCount, ...]
+    people: tuple[TagCount, ...]
+    saved: tuple[tuple[str, str, int], ...]  # (name, query, count)
+    muted: frozenset[str]
+
+
+def view_key(order: str, hide_read: bool, mute_queries: Iterable[str]) -> str:
+    """The settings that decide what the first page shows: another key, another page."""
+    return orjson.dumps([order, hide_read, sorted(mute_queries)]).decode()
+
+
+def path_of(library_path: Path) -> Path:
+    stem = library_path.name.removesuffix(".json")
+    return library_path.with_name(f"{stem}.first-page.json")
+
+
+def _signature(path: Path) -> Signature:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+
+
+def signatures(sources: Sequence[Path]) -> list[Signature]:
+    return [_signature(path) for path in sources]
+
+
+def read(path: Path, sources: Sequence[Path], view: str) -> FirstPage | None:
+    """The page, if it was computed from `sources` exactly as they are now and for `view`."""
+    try:
+        data = orjson.loads(path.read_bytes())
+        if data.get("format") != FORMAT or data.get("view") != view:
+            return None
+        if [tuple(s) if s else None for s in data["sources"]] != signatures(sources):
+            return None
+        return _page(data)
+    except (OSError, orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+        return None  # derived and disposable: the reader loads as usual and writes it again
+
+
+def _page(data: dict[str, Any]) -> FirstPage:
+    articles, states, files = [], {}, {}
+    for row in data["rows"]:
+        doc_id, title, tags, tags_raw, source, link, author, published, added = row[:9]
+        file, bookmarked, was_read = row[9:12]
+        articles.append(
+            Article(
+                str(doc_id),
+                str(title),
+                "",
+                tuple(str(t) for t in tags),
+                str(tags_raw),
+                str(source),
+                str(link),
+                str(author),
+                str(published),
+                str(added),
+            )
+        )
+        states[doc_id] = ArticleState(bool(bookmarked), bool(was_read))
+        files[doc_id] = str(file)
+    counts = data["counts"]
+
+    def tag_counts(key: str) -> tuple[TagCount, ...]:
+        return tuple(TagCount(str(name), int(count)) for name, count in data[key])
+
+    return FirstPage(
+        view=str(data["view"]),
+        articles=articles,
+        states=states,
+        files=files,
+        shown=int(counts["shown"]),
+        total=int(counts["total"]),
+        bookmarked=int(counts["bookmarked"]),
+        unread=int(counts["unread"]),
+        tags=tag_counts("tags"),
+        feeds=tag_counts("feeds"),
+        people=tag_counts("people"),
+        saved=tuple((str(n), str(q), int(c)) for n, q, c in data["saved"]),
+        muted=frozenset(str(m) for m in data["muted"]),
+    )
+
+
+def write(
+    path: Path,
+    sources: Sequence[Signature],
+    page: FirstPage,
+) -> None:
+    """Write `page` as computed from files with these signatures (taken under the library's
+    lock, with nothing written by another process since the data was read)."""
+    rows = [
+        [
+            a.id,
+            a.title,
+            list(a.tags),
+            a.tags_raw,
+            a.source,
+            a.link,
+            a.author,
+            a.published,
+            a.added,
+            page.files.get(a.id, ""),
+            page.states.get(a.id, _NO_STATE).bookmarked,
+            page.states.get(a.id, _NO_STATE).read,
+        ]
+        for a in page.articles
+    ]
+    data = {
+        "format": FORMAT,
+        "sources": sources,
+        "view": page.view,
+        "rows": rows,
+        "counts": {
+            "shown": page.shown,
+            "total": page.total,
+            "bookmarked": page.bookmarked,
+            "unread": page.unread,
+        },
+        "tags": [[t.name, t.count] for t in page.tags],
+        "feeds": [[t.name, t.count] for t in page.feeds],
+        "people": [[t.name, t.count] for t in page.people],
+        "saved": [list(entry) for entry in page.saved],
+        "muted": sorted(page.muted),
+    }
+    write_atomically(path, orjson.dumps(data))
+
+
+def forget(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink()
+
+
+@dataclass(frozen=True, slots=True)
+class Sidebar:
+    """The sidebar as the reader shows it, for `compute`."""
+
+    total: int
+    bookmarked: int
+    unread: int
+    tags: tuple[TagCount, ...]
+    feeds: tuple[TagCount, ...]
+    people: tuple[TagCount, ...]
+    saved: tuple[tuple[str, str, int], ...]
+
+
+def compute(
+    view: str,
+    articles: Sequence[Article],
+    states: Mapping[str, ArticleState],
+    muted: Collection[str],
+    hide_read: bool,
+    order: str,
+    sidebar: Sidebar,
+    files_of: Callable[[list[str]], dict[str, str]],
+) -> FirstPage:
+    """The page of the reader's default view (All, in `order`) of `articles` (newest first,
+    the whole library): what `_show_selection` would show first."""
+    shown = arrange(select(articles, states, ALL, muted, hide_read), order)
+    rows = list(shown[:ROWS])
+    return FirstPage(
+        view=view,
+        articles=rows,
+        states={a.id: states.get(a.id, _NO_STATE) for a in rows},
+        files=files_of([a.id for a in rows]),
+        shown=len(shown),
+        total=sidebar.total,
+        bookmarked=sidebar.bookmarked,
+        unread=sidebar.unread,
+        tags=sidebar.tags,
+        feeds=sidebar.feeds,
+        people=sidebar.people,
+        saved=sidebar.saved,
+        muted=frozenset(muted),
+    )

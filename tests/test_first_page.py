@@ -1,0 +1,205 @@
+"""The first page: drawn before the catalog loads, used only while it is what the files hold."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import orjson
+import pytest
+
+from newsreader.library import Library, first_page
+from newsreader.library.first_page import Sidebar
+from newsreader.model import Article, ArticleState, ParsedArticle, TagCount
+from newsreader.ui.app import NewsReaderApp
+from newsreader.ui.widgets.article_list import ArticleList
+from newsreader.ui.widgets.tag_sidebar import TagSidebar
+from tests.ui_helpers import FIXED_NOW, loaded, make_library
+
+VIEW = first_page.view_key("newest", False, [])
+
+
+def _many(count: int) -> list[ParsedArticle]:
+    return [
+        ParsedArticle(
+            f"Story number {n:04d}",
+            f"Summary {n}.",
+            f"Body of story {n}.",
+            ("Even",) if n % 2 == 0 else ("Odd",),
+            source=f"fixtures/story-{n}.txt",
+            published=f"2024-{1 + n // 28 % 12:02d}-{1 + n % 28:02d}T{n % 24:02d}:00:00",
+        )
+        for n in range(count)
+    ]
+
+
+def _page_of(library: Library) -> first_page.FirstPage:
+    articles = library.articles()
+    sidebar = Sidebar(len(articles), 0, len(articles), (TagCount("Even", 1),), (), (), ())
+    return first_page.compute(
+        VIEW, articles, {}, set(), False, "newest", sidebar, library.file_names
+    )
+
+
+def _write(library: Library, page: first_page.FirstPage) -> Path:
+    path = first_page.path_of(library.path)
+    first_page.write(path, first_page.signatures(library.first_page_sources()), page)
+    return path
+
+
+# -- the core ---------------------------------------------------------------------------------
+
+
+def test_a_page_reads_back_as_written(library_path: Path) -> None:
+    library = make_library(library_path, _many(400))
+    page = _page_of(library)
+    path = _write(library, page)
+    again = first_page.read(path, library.first_page_sources(), VIEW)
+    assert again is not None
+    assert len(again.articles) == first_page.ROWS < 400  # the first rows, not the library
+    assert again.articles == library.articles()[: first_page.ROWS]
+    assert again.shown == again.total == 400
+    assert again.tags == (TagCount("Even", 1),)
+    assert (
+        again.files[again.articles[0].id]
+        == library.file_names([again.articles[0].id])[again.articles[0].id]
+    )
+
+
+@pytest.mark.parametrize("change", ["catalog", "marks", "saved searches", "view", "damage"])
+def test_a_page_is_not_used_once_what_it_was_computed_from_changed(
+    library_path: Path, change: str
+) -> None:
+    library = make_library(library_path)
+    path = _write(library, _page_of(library))
+    assert first_page.read(path, library.first_page_sources(), VIEW) is not None
+    other = Library(library_path)  # another process, as far as the files can tell
+    view = VIEW
+    if change == "catalog":
+        other.add([ParsedArticle("A new one", "", "New.", source="x/new.txt")], now=FIXED_NOW)
+    elif change == "marks":
+        other.set_state([other.ids()[0]], bookmarked=True)
+    elif change == "saved searches":
+        from newsreader.library.saved_searches import SavedSearches
+
+        SavedSearches(other).save("Harbour", "harbour")
+    elif change == "view":
+        view = first_page.view_key("title", False, [])
+    else:
+        path.write_bytes(path.read_bytes()[:50])
+    assert first_page.read(path, library.first_page_sources(), view) is None
+
+
+def test_the_view_key_names_every_setting_that_changes_the_first_view() -> None:
+    keys = {
+        first_page.view_key("newest", False, []),
+        first_page.view_key("oldest", False, []),
+        first_page.view_key("newest", True, []),
+        first_page.view_key("newest", False, ["tag:Sport"]),
+    }
+    assert len(keys) == 4
+    assert first_page.view_key("newest", False, ["b", "a"]) == first_page.view_key(
+        "newest", False, ["a", "b"]
+    )
+
+
+def test_hostile_json_in_a_page_is_refused_not_raised(library_path: Path) -> None:
+    library = make_library(library_path)
+    path = _write(library, _page_of(library))
+    data = orjson.loads(path.read_bytes())
+    data["rows"] = [["only", "two"]]
+    path.write_bytes(orjson.dumps(data))
+    assert first_page.read(path, library.first_page_sources(), VIEW) is None
+
+
+# -- the reader -------------------------------------------------------------------------------
+
+
+class _HeldLoad:
+    """Holds the reader's catalog load until released: what a person sees before it ends."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.release = threading.Event()
+        self.started = threading.Event()
+        articles = Library.articles
+
+        def held(library: Library) -> list[Article]:
+            self.started.set()
+            self.release.wait(10)
+            return articles(library)
+
+        monkeypatch.setattr(Library, "articles", held)
+
+
+async def test_the_reader_draws_the_page_before_the_catalog_loads_and_keeps_every_key(
+    library_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    library = make_library(library_path, _many(400))
+    _write(library, _page_of(library))
+    newest = library.articles()
+    catalog_reads: list[str] = []
+    records = Library._records
+
+    def counted(self: Library) -> dict[str, dict[str, object]]:
+        catalog_reads.append(threading.current_thread().name)
+        return records(self)
+
+    held = _HeldLoad(monkeypatch)
+    monkeypatch.setattr(Library, "_records", counted)
+    app = NewsReaderApp(Library(library_path))
+    async with app.run_test(size=(140, 45)) as pilot:
+        await pilot.pause()
+        listed = app.screen.query_one(ArticleList)
+        assert [a.id for a in listed.articles[:3]] == [a.id for a in newest[:3]]
+        assert "400" in str(listed.border_title)
+        sidebar = app.screen.query_one(TagSidebar)
+        assert "400" in str(sidebar.get_option_at_index(0).prompt)
+        # The keys work on the page: down twice, bookmark the third, with the load held.
+        await pilot.press("j", "j", "b")
+        third = newest[2]
+        assert listed.current == third
+        assert Library(library_path).state(third.id).bookmarked  # on disk already
+        assert not app.screen.loaded
+        assert catalog_reads == []  # nothing read the catalog on the screen's thread
+        held.release.set()
+        await loaded(pilot)
+        assert app.screen.loaded
+        # The full list took over with the cursor where it was and the mark kept.
+        assert len(listed.articles) == 400
+        assert listed.current == third
+        assert app.screen.states[third.id] == ArticleState(bookmarked=True)
+
+
+async def test_a_stale_page_is_not_drawn(
+    library_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    library = make_library(library_path, _many(40))
+    _write(library, _page_of(library))
+    Library(library_path).set_state([library.ids()[0]], read=True)  # another process
+    held = _HeldLoad(monkeypatch)
+    app = NewsReaderApp(Library(library_path))
+    async with app.run_test(size=(140, 45)) as pilot:
+        await pilot.pause()
+        assert list(app.screen.query_one(ArticleList).articles) == []  # "Loading…"
+        held.release.set()
+        await loaded(pilot)
+        assert len(app.screen.query_one(ArticleList).articles) == 40
+
+
+async def test_the_reader_writes_the_page_it_will_draw_next_time(library_path: Path) -> None:
+    make_library(library_path, _many(30))
+    path = first_page.path_of(library_path)
+    assert not path.exists()
+    app = NewsReaderApp(Library(library_path))
+    async with app.run_test(size=(140, 45)) as pilot:
+        await loaded(pilot)
+        await pilot.press("b")  # a mark after the load: the page written at exit has it
+        first = app.screen.query_one(ArticleList).current
+        assert first is not None
+    library = Library(library_path)
+    page = first_page.read(path, library.first_page_sources(), VIEW)
+    assert page is not None
+    assert page.articles == library.articles()
+    assert page.states[first.id].bookmarked
+    assert page.bookmarked == 1 and page.total == 30 and page.unread == 30
+    assert {t.name for t in page.tags} == {"Even", "Odd"}
