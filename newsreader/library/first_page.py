@@ -27,6 +27,7 @@ from newsreader.model import Article, ArticleState, TagCount
 FORMAT = 1
 # More rows than the tallest list shows: paging down works before the catalog has loaded.
 ROWS = 300
+PEOPLE_SHOWN = 15  # the sidebar's People group: the most quoted; the rest are a search away
 Signature = tuple[int, int, int] | None
 _NO_STATE = ArticleState()
 

@@ -19,7 +19,7 @@ from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
 from newsreader.config import Settings
-from newsreader.library import Library, LibraryError
+from newsreader.library import Library, LibraryError, first_page
 from newsreader.library.derived import Signature
 from newsreader.library.search import SearchResults, search
 from newsreader.library.search_index import SearchAbandoned
@@ -54,7 +54,6 @@ SEARCH_LIMIT = 200  # the best 200: a person refines the words rather than scrol
 NARROW_WIDTH = 100  # below this, the tag sidebar shows only while it has focus
 DISK_CHECK_SECONDS = 2.0
 INDEX_BUSY_SECONDS = 1.0  # a search never waits longer for an index another process holds
-PEOPLE_SHOWN = 15  # the People group: the most quoted; the rest are a `said:` search away
 PERSON_QUOTATIONS = 500  # a person's quotations listed, newest article first
 _NO_STATE = ArticleState()
 # What storage can raise at a worker: said in one line, never the end of the reader.
@@ -262,7 +261,7 @@ class ReaderScreen(Screen[None]):
         from newsreader.library.quotations import speakers
 
         try:
-            found = speakers(self.library, limit=PEOPLE_SHOWN)
+            found = speakers(self.library, limit=first_page.PEOPLE_SHOWN)
         except STORAGE_ERRORS as error:
             if not get_current_worker().is_cancelled:
                 message = f"People not counted: {error}"
