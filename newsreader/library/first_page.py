@@ -200,17 +200,23 @@ def compute(
     order: str,
     sidebar: Sidebar,
     files_of: Callable[[list[str]], dict[str, str]],
+    length: int | None = None,
 ) -> FirstPage:
     """The page of the reader's default view (All, in `order`) of `articles` (newest first,
-    the whole library): what `_show_selection` would show first."""
-    shown = arrange(select(articles, states, ALL, muted, hide_read), order)
+    the whole library): what `_show_selection` would show first. With `length`, `articles`
+    are already that view's first rows, and `length` its length."""
+    shown = (
+        articles
+        if length is not None
+        else arrange(select(articles, states, ALL, muted, hide_read), order)
+    )
     rows = list(shown[:ROWS])
     return FirstPage(
         view=view,
         articles=rows,
         states={a.id: states.get(a.id, _NO_STATE) for a in rows},
         files=files_of([a.id for a in rows]),
-        shown=len(shown),
+        shown=len(shown) if length is None else length,
         total=sidebar.total,
         bookmarked=sidebar.bookmarked,
         unread=sidebar.unread,

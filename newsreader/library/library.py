@@ -321,6 +321,17 @@ class Library:
         ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0].casefold()))
         return [TagCount(name, count) for name, count in ordered]
 
+    def feed_counts(self) -> tuple[TagCount, ...]:
+        """Articles per feed (those with a web link, by source), from the records: as
+        `selection.feed_counts` counts built articles."""
+        counts: Counter[str] = Counter()
+        for record in self._records().values():
+            source = record.get("source")
+            if source and record.get("link"):
+                counts[source] += 1
+        ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0].casefold()))
+        return tuple(TagCount(name, count) for name, count in ordered)
+
     def known_tags(self) -> dict[str, str]:
         """Every tag's casefolded form mapped to the one spelling the library shows."""
         known: dict[str, str] = {}
