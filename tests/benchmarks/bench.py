@@ -46,6 +46,10 @@ QUERIES = {
 }
 
 
+# From this size on the articles are short (one paragraph): a million fit a small disk.
+SHORT_FROM = 500_000
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values)
 
@@ -61,7 +65,7 @@ def articles_folder(work: Path, size: int) -> Path:
     if not marker.exists():
         shutil.rmtree(folder, ignore_errors=True)
         print(f"  generating {size:,} articles …", flush=True)
-        write_articles(folder, size)
+        write_articles(folder, size, short=size >= SHORT_FROM)
         marker.write_text("ok")
     return folder
 

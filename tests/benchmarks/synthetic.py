@@ -109,23 +109,25 @@ def _sentence(rng: random.Random, extra: list[str]) -> str:
     return " ".join(words).capitalize() + "."
 
 
-def article_text(index: int, seed: int = 7) -> str:
-    """One article in the seed format, about 350 words, deterministic for (index, seed)."""
+def article_text(index: int, seed: int = 7, short: bool = False) -> str:
+    """One article in the seed format, about 350 words (`short`: one paragraph of about 40,
+    for a million articles on a small disk), deterministic for (index, seed)."""
     rng = random.Random(seed * 1_000_003 + index)
     title_words = [rng.choice(_VOCABULARY) for _ in range(rng.randint(5, 10))]
     title = f"{' '.join(title_words).capitalize()} {index}"
     paragraphs = []
-    for p in range(rng.randint(5, 7)):
+    for p in range(1 if short else rng.randint(5, 7)):
         extra = []
         if p == 0:
             extra.append(EVERY_WORD)
-        if p == 1 and index % 3 == 0:
+        if (p == 1 or short) and index % 3 == 0:
             extra.append(COMMON_WORD)
-        if p == 2 and index % 1000 == 0:
+        if (p == 2 or short) and index % 1000 == 0:
             extra.append(RARE_WORD)
-        if p == 3 and index % 50 == 0:
+        if (p == 3 or short) and index % 50 == 0:
             extra.append(PHRASE)
-        sentences = [_sentence(rng, extra if s == 0 else []) for s in range(rng.randint(2, 4))]
+        count = 2 if short else rng.randint(2, 4)
+        sentences = [_sentence(rng, extra if s == 0 else []) for s in range(count)]
         if rng.random() < 0.3:
             sentences.append(f"“{_sentence(rng, [])}” said an official.")
         paragraphs.append(" ".join(sentences))
@@ -136,12 +138,13 @@ def article_text(index: int, seed: int = 7) -> str:
     )
 
 
-def write_articles(folder: Path, count: int, seed: int = 7) -> Path:
+def write_articles(folder: Path, count: int, seed: int = 7, short: bool = False) -> Path:
     """Write `count` articles as files under `folder` (100 per subfolder); returns `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
     for index in range(count):
         sub = folder / f"{index // 100:05d}"
         if index % 100 == 0:
             sub.mkdir(exist_ok=True)
-        (sub / f"{index:07d}.txt").write_text(article_text(index, seed), encoding="utf-8")
+        text = article_text(index, seed, short)
+        (sub / f"{index:07d}.txt").write_text(text, encoding="utf-8")
     return folder
