@@ -11,6 +11,7 @@ import struct
 import sys
 import termios
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +26,8 @@ class Terminal:
     seen: threading.Event = field(default_factory=threading.Event)
     marker: bytes = b""
     drawn: threading.Condition = field(default_factory=threading.Condition)
+    started_at: float = 0.0  # time.perf_counter() just before the fork
+    seen_at: float = 0.0  # and when the marker was first read from the terminal
 
     def type(self, keys: bytes) -> int:
         """Send keys; returns how much had been drawn before them (for `wait_for`)."""
@@ -48,13 +51,37 @@ class Terminal:
 
 def start_reader(library: Path, marker: bytes = b"", size: tuple[int, int] = (100, 30)) -> Terminal:
     """Start the reader on `library`; `terminal.seen` is set once `marker` has been drawn."""
+    return _start(["-m", "newsreader"], {"NEWSREADER_DB": str(library)}, marker, size)
+
+
+# The floor for a first screen: Textual drawing one line of text, nothing else loaded.
+_MINIMAL_APP = """
+import sys
+from textual.app import App
+from textual.widgets import Static
+class Minimal(App):
+    def compose(self):
+        yield Static(sys.argv[1])
+Minimal().run()
+"""
+
+
+def start_minimal_app(marker: bytes, size: tuple[int, int] = (140, 45)) -> Terminal:
+    """A minimal Textual app that shows `marker` (for timings: what any Textual app costs)."""
+    return _start(["-c", _MINIMAL_APP, marker.decode()], {}, marker, size)
+
+
+def _start(
+    argv: list[str], environment: dict[str, str], marker: bytes, size: tuple[int, int]
+) -> Terminal:
+    started = time.perf_counter()
     pid, fd = pty.fork()
-    if pid == 0:  # the child: a terminal of `size`, running the reader
+    if pid == 0:  # the child: a terminal of `size`, running the program
         columns, rows = size
         fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
-        os.environ.update(NEWSREADER_DB=str(library), TERM="xterm-256color")
-        os.execv(sys.executable, [sys.executable, "-m", "newsreader"])
-    terminal = Terminal(pid, fd, marker=marker)
+        os.environ.update(environment, TERM="xterm-256color")
+        os.execv(sys.executable, [sys.executable, *argv])
+    terminal = Terminal(pid, fd, marker=marker, started_at=started)
     threading.Thread(target=_drain, args=(terminal,), daemon=True).start()
     return terminal
 
@@ -71,5 +98,6 @@ def _drain(terminal: Terminal) -> None:
         with terminal.drawn:
             terminal.output.extend(chunk)
             terminal.drawn.notify_all()
-        if terminal.marker and terminal.marker in terminal.output:
+        if terminal.marker and not terminal.seen.is_set() and terminal.marker in terminal.output:
+            terminal.seen_at = time.perf_counter()
             terminal.seen.set()
