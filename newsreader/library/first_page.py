@@ -73,11 +73,12 @@ def signatures(sources: Sequence[Path]) -> list[Signature]:
     return [_signature(path) for path in sources]
 
 
-def read(path: Path, sources: Sequence[Path], view: str) -> FirstPage | None:
-    """The page, if it was computed from `sources` exactly as they are now and for `view`."""
+def read(path: Path, sources: Sequence[Path], view: str | None = None) -> FirstPage | None:
+    """The page, if it was computed from `sources` exactly as they are now and for `view`
+    (None: any view)."""
     try:
         data = orjson.loads(path.read_bytes())
-        if data.get("format") != FORMAT or data.get("view") != view:
+        if data.get("format") != FORMAT or view not in (None, data.get("view")):
             return None
         if [tuple(s) if s else None for s in data["sources"]] != signatures(sources):
             return None

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
+
+import orjson
 
 from newsreader.library import first_page
 from newsreader.library.errors import LibraryError
@@ -74,3 +77,36 @@ def _counted(ids: list[str], states: Mapping[str, ArticleState]) -> tuple[int, i
             bookmarked += state.bookmarked
             read += state.read
     return bookmarked, len(ids) - read
+
+
+def current(library: Library) -> first_page.FirstPage | None:
+    """The page on disk if it is current for the library's files, whatever its view."""
+    return first_page.read(first_page.path_of(library.path), library.first_page_sources())
+
+
+def marks_written(
+    library: Library,
+    page: first_page.FirstPage,
+    before: Mapping[str, ArticleState],
+    after: Mapping[str, ArticleState],
+) -> None:
+    """Marks went from `before` to `after`, written while holding the lock since `page` was
+    read as current: the page is made current again by moving its rows' marks and its counts
+    (no catalog read: the command-line `bookmark` stays quick, the next start too). When the
+    marks may change more than that — rows hidden once read, a saved search by `is:` — the
+    page is dropped instead, and the reader writes a new one."""
+    path = first_page.path_of(library.path)
+    hides_read = bool(orjson.loads(page.view)[1])
+    by_marks = any("is:" in query for _, query, _ in page.saved)
+    if by_marks or (hides_read and any(before[i].read != after[i].read for i in after)):
+        first_page.forget(path)
+        return
+    bookmarked, unread = page.bookmarked, page.unread
+    for doc_id, new in after.items():
+        old = before[doc_id]
+        if doc_id not in page.muted:
+            bookmarked += new.bookmarked - old.bookmarked
+            unread -= new.read - old.read
+    states = {doc_id: after.get(doc_id, state) for doc_id, state in page.states.items()}
+    moved = dataclasses.replace(page, states=states, bookmarked=bookmarked, unread=unread)
+    first_page.write(path, first_page.signatures(library.first_page_sources()), moved)
