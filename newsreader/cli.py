@@ -9,9 +9,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from newsreader import __version__
-from newsreader.cli_output import Output
-from newsreader.config import ConfigError
-from newsreader.library import LibraryError, default_library_path
+
+# The rest loads once the arguments are parsed: `--version` and `--help` answer without it,
+# and each command loads only what it uses (see `commands._handler`).
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -111,11 +111,19 @@ def library_path(args: argparse.Namespace) -> Path:
     if args.db is not None:
         return Path(args.db)
     from_env = os.environ.get("NEWSREADER_DB")
-    return Path(from_env) if from_env else default_library_path()
+    if from_env:
+        return Path(from_env)
+    from newsreader.library import default_library_path
+
+    return default_library_path()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from newsreader.cli_output import Output
+    from newsreader.config import ConfigError
+    from newsreader.library import LibraryError
+
     output = Output()
     try:
         from newsreader import commands

@@ -2,48 +2,106 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any, TextIO
 
-import orjson
-from rich.console import Console
-from rich.text import Text
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
+TAB_SIZE = 8  # rich's, for plain text written as rich would write it
+
+
+def is_terminal(stream: TextIO) -> bool:
+    """Whether rich would treat `stream` as a terminal (its `Console.is_terminal`, for a
+    command-line process): TTY_COMPATIBLE, then FORCE_COLOR, then the stream itself."""
+    compatible = os.environ.get("TTY_COMPATIBLE", "")
+    if compatible in ("0", "1"):
+        return compatible == "1"
+    force_color = os.environ.get("FORCE_COLOR")
+    if force_color is not None:
+        return force_color != ""
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # no such method; or closed
+        return False
+
+
+def _as_text(text: str | Text) -> Text:
+    from rich.text import Text
+
+    return Text(text) if isinstance(text, str) else text
 
 
 class Output:
-    """Writes results to stdout and messages to stderr; article text is never read as markup."""
+    """Writes results to stdout and messages to stderr; article text is never read as markup.
+
+    rich's consoles (30 ms to load) are made when a terminal is written to: piped, results
+    and messages are written as plain text, as rich would write them there."""
 
     def __init__(self) -> None:
-        self.out = Console(highlight=False, soft_wrap=False)
-        self.err = Console(stderr=True, highlight=False, soft_wrap=True)
+        self._out: Console | None = None
+        self._err: Console | None = None
+
+    @property
+    def out(self) -> Console:
+        if self._out is None:
+            from rich.console import Console
+
+            self._out = Console(highlight=False, soft_wrap=False)
+        return self._out
+
+    @property
+    def err(self) -> Console:
+        if self._err is None:
+            from rich.console import Console
+
+            self._err = Console(stderr=True, highlight=False, soft_wrap=True)
+        return self._err
 
     @property
     def interactive(self) -> bool:
-        return self.err.is_terminal
+        return is_terminal(sys.stderr)
 
     def json(self, value: Any) -> None:
+        import orjson
+
         sys.stdout.write(orjson.dumps(value, option=orjson.OPT_INDENT_2).decode() + "\n")
         sys.stdout.flush()
 
     def line(self, text: str | Text = "") -> None:
-        self.out.print(text if isinstance(text, Text) else Text(text))
+        self.out.print(_as_text(text))
 
     def message(self, text: str | Text) -> None:
-        self.err.print(text if isinstance(text, Text) else Text(text))
+        self._say(_as_text(text))
 
     def error(self, sentence: str) -> None:
-        self.err.print(Text("newsreader: ", style="bold red") + Text(sentence))
+        from rich.text import Text
+
+        self._say(Text("newsreader: ", style="bold red") + Text(sentence))
+
+    def _say(self, text: Text) -> None:
+        if is_terminal(sys.stderr):
+            self.err.print(text)
+            return
+        # What rich writes to a stream that is not a terminal: no styles, tabs expanded, and
+        # no wrapping (soft wrap).
+        plain = text.copy()
+        plain.expand_tabs(TAB_SIZE)
+        sys.stderr.write(plain.plain + "\n")
+        sys.stderr.flush()
 
     def table(
         self, columns: list[tuple[str, dict[str, Any]]], rows: list[list[str | Text]]
     ) -> None:
-        if not self.out.is_terminal:
+        if not is_terminal(sys.stdout):
             # Piped: tab-separated lines that cut and awk understand.
             for row in rows:
                 sys.stdout.write(
-                    "\t".join(cell.plain if isinstance(cell, Text) else cell for cell in row) + "\n"
+                    "\t".join(cell if isinstance(cell, str) else cell.plain for cell in row) + "\n"
                 )
             return
         from rich.table import Table  # loaded by the commands that print one
@@ -52,7 +110,7 @@ class Output:
         for name, options in columns:
             table.add_column(name, **options)
         for row in rows:
-            table.add_row(*(cell if isinstance(cell, Text) else Text(cell) for cell in row))
+            table.add_row(*(_as_text(cell) for cell in row))
         self.out.print(table)
 
     @contextmanager

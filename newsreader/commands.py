@@ -11,14 +11,25 @@ from rich.text import Text
 
 from newsreader.cli_output import Output
 from newsreader.library import Library
+from newsreader.library.catalog_copy import (
+    CatalogReader,
+    CopyCannot,
+    after_catalog_read,
+    in_step_copy,
+    sync_copy,
+)
 from newsreader.library.search import muted_ids, search, sync_index
 from newsreader.model import Article, ArticleState, ImportReport, count_words
 from newsreader.settings_commands import checked_settings
 from newsreader.text.highlight import plain_snippet, snippet_text
 
 Handler = Callable[[Library, argparse.Namespace, Output], int]
+# A command that reads the catalog through `catalog`: the index's copy of it when in step.
+ReadingHandler = Callable[[Library, argparse.Namespace, Output, CatalogReader], int]
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+# Commands that change what the reader's first page shows (titles, counts), not only marks.
+CHANGE_THE_FIRST_PAGE = {"import", "refresh", "subscribe", "unsubscribe"}
 
 
 def open_library(path: Path, first_time_samples: bool = False) -> Library:
@@ -43,24 +54,60 @@ def run(args: argparse.Namespace, path: Path, output: Output) -> int:
     command = args.command or "read"
     library = open_library(path, first_time_samples=command == "read")
     handler = _handler(command)
-    return handler(library, args, output)
+    code = handler(library, args, output)
+    if command in CHANGE_THE_FIRST_PAGE:
+        # The next start draws the new first page at once, whatever the library's size.
+        from newsreader.library.first_page_update import rewrite
+
+        settings = args.settings
+        rewrite(library, settings.order, settings.hide_read, settings.mute_queries)
+    return code
 
 
-def muted(library: Library, args: argparse.Namespace) -> set[str]:
+def from_copy(handler: ReadingHandler) -> Handler:
+    """A command that needs no whole catalog: it answers from the index's copy of the catalog
+    when the copy is in step with the catalog file (see `catalog_copy`), without reading the
+    catalog (26 MB at 100,000 articles). Otherwise, or when the copy cannot answer (a tag
+    filter, a copy behind what the index found), it answers from the catalog as before, and
+    then brings the copy in step for the next command. The handler prints only once it has
+    read everything, so a retry never prints twice."""
+
+    def run(library: Library, args: argparse.Namespace, output: Output) -> int:
+        copy = in_step_copy(library)
+        if copy is not None:
+            try:
+                return handler(library, args, output, copy)
+            except CopyCannot:
+                pass
+        code = handler(library, args, output, library)
+        after_catalog_read(library)
+        return code
+
+    return run
+
+
+def muted(
+    library: Library, args: argparse.Namespace, catalog: CatalogReader | None = None
+) -> set[str]:
     """What the config's mute rules hide in the reader: the command line marks, never drops."""
     queries = args.settings.mute_queries
-    return muted_ids(library, queries) if queries else set()
+    return muted_ids(library, queries, catalog) if queries else set()
 
 
 def article_json(
-    library: Library, article: Article, state: ArticleState, is_muted: bool = False
+    library: Library,
+    article: Article,
+    state: ArticleState,
+    is_muted: bool = False,
+    catalog: CatalogReader | None = None,
 ) -> dict[str, Any]:
-    body = library.body(article.id)
+    texts: CatalogReader = catalog if catalog is not None else library
+    body = texts.body(article.id)
     return {
         "id": article.id,
         "title": article.title,
         "tags": list(article.tags),
-        "summary": library.summary(article.id),
+        "summary": texts.summary(article.id),
         "lead": " ".join(body.split()[:40]),
         "bookmarked": state.bookmarked,
         "read": state.read,
@@ -159,8 +206,10 @@ def _list(library: Library, args: argparse.Namespace, output: Output) -> int:
     return EXIT_OK
 
 
-def _tags(library: Library, args: argparse.Namespace, output: Output) -> int:
-    counts = library.tag_counts()
+def _tags(
+    library: Library, args: argparse.Namespace, output: Output, catalog: CatalogReader
+) -> int:
+    counts = catalog.tag_counts()
     if args.json:
         output.json([{"name": t.name, "count": t.count} for t in counts])
         return EXIT_OK
@@ -171,51 +220,55 @@ def _tags(library: Library, args: argparse.Namespace, output: Output) -> int:
     return EXIT_OK
 
 
-def _bookmark(library: Library, args: argparse.Namespace, output: Output) -> int:
+def _bookmark(
+    library: Library, args: argparse.Namespace, output: Output, catalog: CatalogReader
+) -> int:
     resolved: list[str] = []
     for given in args.ids:
-        doc_id = library.resolve_id(given)
+        doc_id = catalog.resolve_id(given)
         if doc_id is None:
             output.error(f"No single article has the id {given!r}; `newsreader list` shows ids.")
             return EXIT_FAILED
         resolved.append(doc_id)
+    titles = {}
+    for doc_id in resolved:
+        article = catalog.article(doc_id)
+        titles[doc_id] = article.title if article else ""
     library.set_state(resolved, bookmarked=not args.remove)
     verb = "Removed the bookmark from" if args.remove else "Bookmarked"
     for doc_id in resolved:
-        article = library.article(doc_id)
-        output.message(Text(f"{verb} {doc_id}: ") + Text(article.title if article else ""))
+        output.message(Text(f"{verb} {doc_id}: ") + Text(titles[doc_id]))
     return EXIT_OK
 
 
-def _search(library: Library, args: argparse.Namespace, output: Output) -> int:
+def _search(
+    library: Library, args: argparse.Namespace, output: Output, catalog: CatalogReader
+) -> int:
     if args.limit < 1:
         output.error("--limit must be 1 or more.")
         return EXIT_USAGE
     with output.progress("Updating the search index") as progress:
         sync_index(library, progress)
     by_date = args.sort == "date"
-    found = search(library, " ".join(args.query), limit=args.limit, typing=False, by_date=by_date)
+    text = " ".join(args.query)
+    found = search(library, text, limit=args.limit, typing=False, by_date=by_date, catalog=catalog)
     if found.query.error:
         output.error(found.message)
         return EXIT_USAGE
-    states = library.states()
-    hidden = muted(library, args)
+    states = library.states_of(r.article.id for r in found.results)
+    hidden = muted(library, args, catalog)
     if args.json:
-        output.json(
-            [
-                {
-                    **article_json(
-                        library,
-                        r.article,
-                        states.get(r.article.id, ArticleState()),
-                        r.article.id in hidden,
-                    ),
-                    "score": round(r.score, 4),
-                    "snippet": plain_snippet(r.snippet),
-                }
-                for r in found.results
-            ]
-        )
+        answer = [
+            {
+                **article_json(
+                    library, r.article, states[r.article.id], r.article.id in hidden, catalog
+                ),
+                "score": round(r.score, 4),
+                "snippet": plain_snippet(r.snippet),
+            }
+            for r in found.results
+        ]
+        output.json(answer)
         return EXIT_OK
     rows: list[list[str | Text]] = [
         [r.article.id, Text(r.article.title, style="bold"), snippet_text(r.snippet)]
@@ -258,6 +311,7 @@ def _doctor(path: Path, restore: bool, output: Output) -> int:
 def _reindex(library: Library, args: argparse.Namespace, output: Output) -> int:
     with output.progress("Indexing") as progress:
         sync_index(library, progress, force=True)
+    sync_copy(library, force=True)
     output.message(f"The search index was rebuilt from {len(library):,} articles.")
     return EXIT_OK
 
@@ -266,9 +320,9 @@ _COMMANDS: dict[str, Handler] = {
     "read": _read,
     "import": _import,
     "list": _list,
-    "tags": _tags,
-    "bookmark": _bookmark,
-    "search": _search,
+    "tags": from_copy(_tags),
+    "bookmark": from_copy(_bookmark),
+    "search": from_copy(_search),
     "reindex": _reindex,
 }
 

@@ -7,7 +7,9 @@ import argparse
 from rich.text import Text
 
 from newsreader.cli_output import Output
+from newsreader.commands import from_copy
 from newsreader.library import Library
+from newsreader.library.catalog_copy import CatalogReader
 from newsreader.library.quotations import quotations, speakers
 from newsreader.library.search import sync_index
 from newsreader.text.query import words_of
@@ -16,12 +18,14 @@ from newsreader.text.sanitize import sanitize_line
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
-def _quotes(library: Library, args: argparse.Namespace, output: Output) -> int:
+def _quotes(
+    library: Library, args: argparse.Namespace, output: Output, catalog: CatalogReader
+) -> int:
     ids: list[str] | None = None
     if args.ids:
         ids = []
         for given in args.ids:
-            doc_id = library.resolve_id(given)
+            doc_id = catalog.resolve_id(given)
             if doc_id is None:
                 output.error(
                     f"No single article has the id {given!r}; `newsreader list` shows ids."
@@ -33,7 +37,7 @@ def _quotes(library: Library, args: argparse.Namespace, output: Output) -> int:
         return EXIT_USAGE
     with output.progress("Finding quotations") as progress:
         sync_index(library, progress)
-    found = quotations(library, ids, speaker=args.speaker)
+    found = quotations(library, ids, speaker=args.speaker, catalog=catalog)
     if args.json:
         output.json(
             [
@@ -86,4 +90,4 @@ def _speakers(library: Library, args: argparse.Namespace, output: Output) -> int
     return EXIT_OK
 
 
-QUOTE_COMMANDS = {"quotes": _quotes, "speakers": _speakers}
+QUOTE_COMMANDS = {"quotes": from_copy(_quotes), "speakers": _speakers}

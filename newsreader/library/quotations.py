@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from newsreader.library.index_query import speaker_match
 from newsreader.library.library import Library
@@ -11,6 +12,9 @@ from newsreader.library.search import sync_index
 from newsreader.library.search_index import IndexBusy, id_of, rowid_of
 from newsreader.model import Article
 from newsreader.text.query import words_of
+
+if TYPE_CHECKING:
+    from newsreader.library.catalog_copy import CatalogReader
 
 MAX_SPEAKERS = 1000
 
@@ -55,10 +59,15 @@ def speakers(library: Library, limit: int | None = None) -> list[SpeakerCount]:
 
 
 def quotations(
-    library: Library, article_ids: list[str] | None = None, speaker: str | None = None
+    library: Library,
+    article_ids: list[str] | None = None,
+    speaker: str | None = None,
+    catalog: CatalogReader | None = None,
 ) -> list[StoredQuotation]:
     """Stored quotations of these articles (all when None), of `speaker` when given (matched
-    as `said:` matches), newest article first and in text order within one."""
+    as `said:` matches), newest article first and in text order within one. `catalog` gives
+    the articles and their order (the index's copy of the catalog, for a command)."""
+    reader: CatalogReader = catalog if catalog is not None else library
     _in_step(library)
     where, params = [], []
     if article_ids is not None:
@@ -80,13 +89,13 @@ def quotations(
     # The library's own order (newest first, the last imported first among equals), then
     # each article's quotations in text order: as `list` shows them.
     if len({row[0] for row in rows}) > 1:
-        rank = {rowid: place for place, rowid in enumerate(library.rowids_newest_first())}
+        rank = {rowid: place for place, rowid in enumerate(reader.rowids_newest_first())}
         rows.sort(key=lambda row: (rank.get(row[0], len(rank)), row[1]))
     else:
         rows.sort(key=lambda row: row[1])
     found = []
     for article_rowid, _, start, end, text, name, as_written, kind in rows:
-        article = library.article(id_of(article_rowid))
+        article = reader.article(id_of(article_rowid))
         if article is not None:
             found.append(StoredQuotation(article, text, name, as_written, kind, start, end))
     return found

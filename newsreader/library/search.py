@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from newsreader.library.derived import reconcile
 from newsreader.library.index_query import (
@@ -21,6 +22,9 @@ from newsreader.library.suggest import did_you_mean
 from newsreader.model import Article
 from newsreader.text.query import Query, parse_query
 from newsreader.text.sanitize import sanitize_line
+
+if TYPE_CHECKING:
+    from newsreader.library.catalog_copy import CatalogReader
 
 Progress = Callable[[int, int], None]
 
@@ -102,11 +106,15 @@ def search(
     states: Iterable[str] = (),
     feed: str | None = None,
     by_date: bool = False,
+    catalog: CatalogReader | None = None,
 ) -> SearchResults:
     """Run a query as typed. `tag`, `feed` and `states` ("bookmarked", "unread", "read") narrow
     it as the sidebar's choice does; `typing` makes the last word a prefix; `by_date` orders
     newest first instead of by relevance. Every filter applies before the limit, so counts are
-    true. Never raises for anything a person can type: a wrong query says what is wrong."""
+    true. Never raises for anything a person can type: a wrong query says what is wrong.
+    `catalog` answers what the catalog would (titles, order): the index's copy of it, for a
+    command (see `catalog_copy`); the library itself by default."""
+    reader: CatalogReader = catalog if catalog is not None else library
     query = parse_query(text, typing=typing)
     if tag:
         query.tags.append(tag)
@@ -117,23 +125,23 @@ def search(
     if query.error or query.is_empty or (not query.has_text and query.excluded):
         return found
     try:
-        only, excluding = _id_filters(library, query)
+        only, excluding = _id_filters(library, query, reader)
     except IndexBusy:
         query.error = "The search index is busy (another newsreader is writing it); try again."
         return found
     if not query.has_text:
-        return _filter_catalog(library, query, found, only, excluding, limit)
+        return _filter_catalog(reader, query, found, only, excluding, limit)
     try:
         sync_index(library)
     except IndexBusy:  # search what is indexed; the newest articles come with the next search
         query.notes.append("(the index is busy: the newest articles may be missing)")
-    query = with_word_forms(library.index, query, library.languages())
+    query = with_word_forms(library.index, query, reader.languages())
     found.query = query
     page: HitPage = run_query(
-        library.index, query, limit, only, excluding, library.rowids_newest_first, by_date=by_date
+        library.index, query, limit, only, excluding, reader.rowids_newest_first, by_date=by_date
     )
     for hit in page.hits:
-        article = library.article(hit.id)
+        article = reader.article(hit.id)
         if article is not None:
             found.results.append(SearchResult(article, hit.score, hit.snippet))
     found.total, found.exact_total, found.ranked = page.total, page.exact_total, page.ranked
@@ -142,8 +150,11 @@ def search(
     return found
 
 
-def _id_filters(library: Library, query: Query) -> tuple[set[str] | None, set[str] | None]:
+def _id_filters(
+    library: Library, query: Query, reader: CatalogReader | None = None
+) -> tuple[set[str] | None, set[str] | None]:
     """The articles the filters allow (`only`, None for all) and those they leave out."""
+    catalog: CatalogReader = reader if reader is not None else library
     only: set[str] | None = None
     excluding: set[str] = set()
 
@@ -168,13 +179,13 @@ def _id_filters(library: Library, query: Query) -> tuple[set[str] | None, set[st
             else:
                 excluding |= marked[state]
     for tag in query.tags:
-        narrow(library.tagged(tag))
+        narrow(catalog.tagged(tag))
     for tag in query.excluded_tags:
-        excluding |= library.tagged(tag)
+        excluding |= catalog.tagged(tag)
     for name in query.feeds:
-        narrow(library.of_feed(name))
+        narrow(catalog.of_feed(name))
     for name in query.excluded_feeds:
-        excluding |= library.of_feed(name)
+        excluding |= catalog.of_feed(name)
     quoted = [*query.speakers, *query.excluded_speakers, *query.quoting, *query.excluded_quoting]
     if quoted:
         sync_index(library)
@@ -204,7 +215,7 @@ def _passes(
 
 
 def _filter_catalog(
-    library: Library,
+    library: CatalogReader,
     query: Query,
     found: SearchResults,
     only: set[str] | None,
@@ -235,25 +246,29 @@ def _filter_catalog(
     return found
 
 
-def matching_ids(library: Library, text: str) -> set[str]:
+def matching_ids(library: Library, text: str, catalog: CatalogReader | None = None) -> set[str]:
     """Every article `text` finds, whatever their number (for mute rules and saved-search
-    counts): no ranking, no snippets. An empty or wrong query finds nothing."""
+    counts): no ranking, no snippets. An empty or wrong query finds nothing. `catalog` as
+    for `search`; a query of filters only reads the library's catalog whatever it is."""
     query = parse_query(text, typing=False)
     if query.error or query.is_empty or (not query.has_text and query.excluded):
         return set()
     with contextlib.suppress(IndexBusy):
         sync_index(library)
-    only, excluding = _id_filters(library, query)
+    only, excluding = _id_filters(library, query, catalog)
     if not query.has_text:
         return {a.id for a in library.articles() if _passes(a, query, only, excluding)}
-    query = with_word_forms(library.index, query, library.languages())
+    reader: CatalogReader = catalog if catalog is not None else library
+    query = with_word_forms(library.index, query, reader.languages())
     return all_matches(library.index, query, only, excluding)
 
 
-def muted_ids(library: Library, queries: Iterable[str]) -> set[str]:
+def muted_ids(
+    library: Library, queries: Iterable[str], catalog: CatalogReader | None = None
+) -> set[str]:
     """The articles the mute rules hide (in the reader; never deleted, never dropped by the
     command line, which marks them)."""
     muted: set[str] = set()
     for text in queries:
-        muted |= matching_ids(library, text)
+        muted |= matching_ids(library, text, catalog)
     return muted
