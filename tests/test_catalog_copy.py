@@ -177,10 +177,10 @@ def test_an_id_prefix_resolves_as_in_the_catalog(library_path: Path, ids: list[s
     library.index.prepare()
     with library.index.reading() as db:
         db.execute(
-            "CREATE TABLE catalog_copy(rowid INTEGER PRIMARY KEY, version TEXT, record BLOB)"
+            "CREATE TABLE catalog_copy(rowid INTEGER PRIMARY KEY, id TEXT, version TEXT, record)"
         )
         db.executemany(
-            "INSERT INTO catalog_copy VALUES (?, '', '{}')", [(rowid_of(d),) for d in ids]
+            "INSERT INTO catalog_copy VALUES (?, ?, '', '{}')", [(rowid_of(d), d) for d in ids]
         )
     copy = CatalogCopy(library)
     prefixes = ["", "0", "7", "7f", "8", "8a", "f", "F", "g", "0000000000000000", *ids]

@@ -35,7 +35,7 @@ from typing import Any, Protocol
 
 import orjson
 
-from newsreader.library.derived import difference
+from newsreader.library.derived import Signature, difference
 from newsreader.library.errors import LibraryError
 from newsreader.library.library import Library, _article
 from newsreader.library.search_index import id_of, rowid_of
@@ -45,12 +45,14 @@ from newsreader.model import Article, TagCount
 # filter with no words); the catalog answers it faster than one row at a time.
 SINGLE_READS = 1000
 TABLES = ("catalog_copy", "catalog_facts")
+# The copy's own layout: another one is emptied and filled again by the next command.
+COPY_SCHEMA = "2"
 ID_DIGITS = 16
 HEX_DIGITS = "0123456789abcdef"
 SIGN = 1 << 63
 _SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS catalog_copy("
-    " rowid INTEGER PRIMARY KEY, version TEXT NOT NULL, record BLOB NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS catalog_copy(rowid INTEGER PRIMARY KEY,"
+    " id TEXT NOT NULL, version TEXT NOT NULL, record BLOB NOT NULL)",
     "CREATE TABLE IF NOT EXISTS catalog_facts(key TEXT PRIMARY KEY, value BLOB NOT NULL)",
 )
 
@@ -92,14 +94,18 @@ def _rowids_from_bytes(data: bytes) -> list[int]:
 
 
 def copy_in_step_with(db: sqlite3.Connection) -> str:
-    """The catalog signature the copy holds ('' when none, or no copy yet)."""
+    """The catalog signature the copy holds ('' when none, no copy yet, or another layout)."""
     try:
-        row = db.execute("SELECT value FROM catalog_facts WHERE key = 'in_step'").fetchone()
+        facts = dict(
+            db.execute(
+                "SELECT key, value FROM catalog_facts WHERE key IN ('in_step', 'schema')"
+            ).fetchall()
+        )
     except sqlite3.OperationalError as error:
         if "no such table" in str(error):
             return ""
         raise
-    return str(row[0]) if row else ""
+    return str(facts.get("in_step", "")) if facts.get("schema") == COPY_SCHEMA else ""
 
 
 def in_step_copy(library: Library) -> CatalogCopy | None:
@@ -129,7 +135,7 @@ def after_catalog_read(library: Library) -> None:
     time; an index that is missing, busy or damaged is left to the commands that need it."""
     if not library.index.path.exists():
         return
-    with contextlib.suppress(LibraryError):
+    with contextlib.suppress(LibraryError, CopyCannot):
         sync_copy(library)
 
 
@@ -141,40 +147,75 @@ def sync_copy(library: Library, force: bool = False) -> bool:
         signature = library.catalog_signature()
         versions = library.versions()
         records = library.catalog_records()
-        order = library.rowids_newest_first()
-        tags = [(t.name, t.count) for t in library.tag_counts()]
-        languages = library.languages()
+    with index.reading() as db:
+        before = _copied(db)
+    # Computed before the write transaction: the library's lock is never awaited inside it.
+    fresh = force or before is None or difference(versions, before)
+    facts = _facts(library, signature) if fresh else []
     with index.reading() as db:
         db.execute("BEGIN IMMEDIATE")
         try:
-            if force:
+            have = _copied(db)
+            if force or have is None:  # `reindex`; no copy yet, or another layout
                 for table in TABLES:
                     db.execute(f"DROP TABLE IF EXISTS {table}")
-            for statement in _SCHEMA:
-                db.execute(statement)
-            have = {
-                id_of(rowid): version
-                for rowid, version in db.execute("SELECT rowid, version FROM catalog_copy")
-            }
+                for statement in _SCHEMA:
+                    db.execute(statement)
+                have = {}
             diff = difference(versions, have)
+            if diff and not facts:  # another process changed the copy meanwhile: next time
+                raise CopyCannot("the copy changed meanwhile")
             db.executemany(
                 "DELETE FROM catalog_copy WHERE rowid = ?", ((rowid_of(d),) for d in diff.drop)
             )
             # In rowid order: the table's pages fill one after another (random ids: 4x slower).
-            rows = sorted((rowid_of(d), versions[d], orjson.dumps(records[d])) for d in diff.apply)
-            db.executemany("INSERT OR REPLACE INTO catalog_copy VALUES (?, ?, ?)", rows)
-            facts: list[tuple[str, bytes | str]] = [
-                ("order", _rowids_to_bytes(order)),
-                ("tags", orjson.dumps(tags)),
-                ("languages", orjson.dumps(languages)),
-                ("in_step", repr(signature)),
-            ]
+            rows = sorted(
+                (rowid_of(d), d, versions[d], orjson.dumps(records[d])) for d in diff.apply
+            )
+            db.executemany("INSERT OR REPLACE INTO catalog_copy VALUES (?, ?, ?, ?)", rows)
+            # Unless rows changed, the facts stay: they follow from the `(id, version)` pairs
+            # (a record changes only with its version; the catalog keeps import order).
+            facts += [("in_step", repr(signature)), ("schema", COPY_SCHEMA)]
             db.executemany("INSERT OR REPLACE INTO catalog_facts VALUES (?, ?)", facts)
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             raise
     return bool(diff)
+
+
+def _copied(db: sqlite3.Connection) -> dict[str, str] | None:
+    """The copy's `(id, version)` pairs; None when there is no copy of this layout."""
+    if _layout(db) != COPY_SCHEMA:
+        return None
+    return dict(db.execute("SELECT id, version FROM catalog_copy").fetchall())
+
+
+def _facts(library: Library, signature: Signature) -> list[tuple[str, bytes | str]]:
+    """What commands need of the whole catalog, computed by the library from the catalog at
+    `signature`; `CopyCannot` (nothing is written) when the catalog has changed since."""
+    with library.locked():
+        if library.catalog_signature() != signature:
+            raise CopyCannot("the catalog changed meanwhile")
+        order = library.rowids_newest_first()
+        tags = [(t.name, t.count) for t in library.tag_counts()]
+        languages = library.languages()
+    return [
+        ("order", _rowids_to_bytes(order)),
+        ("tags", orjson.dumps(tags)),
+        ("languages", orjson.dumps(languages)),
+    ]
+
+
+def _layout(db: sqlite3.Connection) -> str:
+    """The copy's layout ('' when there is no copy yet)."""
+    try:
+        row = db.execute("SELECT value FROM catalog_facts WHERE key = 'schema'").fetchone()
+    except sqlite3.OperationalError as error:
+        if "no such table" in str(error):
+            return ""
+        raise
+    return str(row[0]) if row else ""
 
 
 class CatalogCopy:
