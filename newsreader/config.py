@@ -16,7 +16,6 @@
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -110,6 +109,8 @@ def load_settings(
     text = read_text(path)
     if text is None:
         return Settings(path=path)
+    import tomllib  # here: no file, no parser to load (every command reads the settings)
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

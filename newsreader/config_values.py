@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import stat
-import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -208,6 +207,8 @@ def line_of(lines: dict[Where, int], where: Where) -> int | None:
 
 
 def _header_path(line: str, counts: dict[tuple[str, ...], int]) -> Where | None:
+    import tomllib  # loaded only where there is a file (see `config.load_settings`)
+
     try:
         parsed = tomllib.loads(line)
     except tomllib.TOMLDecodeError:
@@ -231,6 +232,8 @@ def _header_path(line: str, counts: dict[tuple[str, ...], int]) -> Where | None:
 
 def _key_path(line: str) -> tuple[str, ...]:
     """The dotted key a `key = value` line starts with, as its parts; () when there is none."""
+    import tomllib
+
     quote = ""
     for index, char in enumerate(line):
         if quote:

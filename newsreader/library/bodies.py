@@ -7,8 +7,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock
-
+from newsreader.library.storage import LibraryLock
 from newsreader.library.tinydb_files import IdTinyDB, document, open_db
 
 BODIES = "bodies"
@@ -52,7 +51,7 @@ class BodyFiles:
     list reads one file for hundreds of articles; and an import writes a few files, not hundreds.
     """
 
-    def __init__(self, folder: Path, lock: FileLock) -> None:
+    def __init__(self, folder: Path, lock: LibraryLock) -> None:
         self.folder = folder
         self.lock = lock
         self._open: OrderedDict[str, IdTinyDB] = OrderedDict()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
@@ -11,12 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-from filelock import FileLock
 
 from newsreader.library.bodies import BodyFiles, FileAssigner, file_of
 from newsreader.library.derived import ArticleContent, Signature
 from newsreader.library.errors import LibraryError, describe_os_error
 from newsreader.library.search_index import SearchIndex, id_of, rowid_of
+from newsreader.library.storage import LibraryLock
 from newsreader.library.tinydb_files import document, open_db
 from newsreader.model import Article, ArticleState, ParsedArticle, TagCount
 from newsreader.text.word_forms import snowball_names
@@ -54,14 +53,20 @@ def legacy_ids(parsed: ParsedArticle, feed_titles: Iterable[str]) -> list[str]:
 
 
 def _hash_id(key: str) -> str:
-    return hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
+    return _blake2b(key)
+
+
+def _blake2b(text: str) -> str:
+    import hashlib  # here: OpenSSL takes 4 ms to load, that a command reading only never uses
+
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
 
 
 def content_hash(parsed: ParsedArticle) -> str:
     """Every field derived data uses: an updated feed entry is rewritten, and re-derived, when
     it changes (see `derived`)."""
     key = "\n".join((parsed.title, parsed.summary, parsed.body, *parsed.tags, parsed.published))
-    return hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
+    return _blake2b(key)
 
 
 def version_of(doc_id: str, item: ParsedArticle) -> str:
@@ -116,7 +121,7 @@ class Library:
         self.state_path = folder / f"{stem}.state.json"
         self.bodies_dir = folder / f"{stem}.bodies"
         self.index = SearchIndex(folder / f"{stem}.search.sqlite")
-        self.lock = FileLock(str(self.path) + ".lock")
+        self.lock = LibraryLock(str(self.path) + ".lock")
         self._catalog, self._catalog_storage = open_db(self.path, self.lock, backup=True)
         self._state, self._state_storage = open_db(self.state_path, self.lock, backup=True)
         self._bodies = BodyFiles(self.bodies_dir, self.lock)
@@ -428,7 +433,7 @@ class Library:
             summary = self.summary(doc_id)
             name = file_of(doc_id, record)
             self._bodies.rewrite({doc_id: {"summary": summary, "body": body}}, {doc_id: name})
-            full = hashlib.blake2b(body.encode("utf-8"), digest_size=8).hexdigest()
+            full = _blake2b(body)
             self._catalog.id_table(ARTICLES).upsert_each({doc_id: {"full": full}})
 
     def has_full_text(self, doc_id: str) -> bool:

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import orjson
-from filelock import FileLock, Timeout
 from tinydb.storages import Storage
 
 from newsreader.library.errors import LibraryBusy, LibraryCorrupt, LibraryError, describe_os_error
@@ -20,12 +18,37 @@ LOCK_TIMEOUT_SECONDS = 15.0
 Tables = dict[str, dict[str, Any]]
 
 
+class LibraryLock:
+    """The library's lock file (filelock's `FileLock`, re-entrant within a process), made on
+    first use: filelock takes 20 ms to load, and a command that only reads never locks."""
+
+    def __init__(self, lock_file: str) -> None:
+        self.lock_file = lock_file
+        self._lock: Any = None
+
+    def _file_lock(self) -> Any:
+        if self._lock is None:
+            from filelock import FileLock
+
+            self._lock = FileLock(self.lock_file)
+        return self._lock
+
+    def acquire(self, timeout: float) -> None:
+        """Raises filelock's `Timeout` when another process holds it longer than `timeout`."""
+        self._file_lock().acquire(timeout=timeout)
+
+    def release(self) -> None:
+        self._file_lock().release()
+
+
 def write_atomically(path: Path, payload: bytes, backup: bool = False) -> None:
     """Replace `path` with `payload` so that a crash leaves the old or the new file, never half.
 
     Temp file in the same folder, fsync, optional hard-link backup of the old file as
     `<name>.bak` (costs no copy), `os.replace`, fsync of the folder so the rename itself lasts.
     """
+    import tempfile  # here: a command that only reads never writes
+
     folder = path.parent
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
@@ -80,7 +103,7 @@ class AtomicJSONStorage(Storage):
     `LibraryCorrupt` and is never written over.
     """
 
-    def __init__(self, path: Path, lock: FileLock, backup: bool = False) -> None:
+    def __init__(self, path: Path, lock: LibraryLock, backup: bool = False) -> None:
         self.path = path
         self.lock = lock
         self.backup = backup
@@ -159,6 +182,8 @@ class AtomicJSONStorage(Storage):
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
         """Hold the library's write lock (re-entrant within a process)."""
+        from filelock import Timeout
+
         try:
             self.lock.acquire(timeout=LOCK_TIMEOUT_SECONDS)
         except Timeout:

@@ -6,11 +6,10 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, cast
 
-from filelock import FileLock
 from tinydb import TinyDB
 from tinydb.table import Document, Table
 
-from newsreader.library.storage import AtomicJSONStorage
+from newsreader.library.storage import AtomicJSONStorage, LibraryLock
 
 
 class IdTable(Table):
@@ -48,7 +47,9 @@ class IdTinyDB(TinyDB):
         return cast(IdTable, self.table(name))
 
 
-def open_db(path: Path, lock: FileLock, backup: bool = False) -> tuple[IdTinyDB, AtomicJSONStorage]:
+def open_db(
+    path: Path, lock: LibraryLock, backup: bool = False
+) -> tuple[IdTinyDB, AtomicJSONStorage]:
     """Open the TinyDB file at `path` and return it with its storage (for locking and raw reads)."""
     db = IdTinyDB(path, lock, backup, storage=AtomicJSONStorage)
     return db, cast(AtomicJSONStorage, db.storage)
