@@ -10,8 +10,10 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.color import Color as RichColor
 from rich.segment import Segment
 from rich.style import Style as RichStyle
 from textual import events
@@ -19,6 +21,7 @@ from textual.binding import Binding, BindingType
 from textual.content import Content, Span
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.strip import Strip
 from textual.style import Style
 from textual.timer import Timer
@@ -27,11 +30,13 @@ from textual.widget import Widget
 from newsreader.model import Article, ArticleState, count_words, reading_minutes
 from newsreader.text.quotes import quote_spans
 from newsreader.text.sanitize import for_display
+from newsreader.ui.widgets.scrollbars import remember_drawings
 
 MEASURE = 88  # the longest line: long lines on wide terminals are hard to follow
 MARGIN = 2
 MARK_SECONDS = 2.0  # how long a quotation jumped to stays marked: long enough to find it
 CACHED_ARTICLES = 64  # quotations kept per article: moving back and forth finds them again
+CACHED_LAYOUTS = 16  # wrapped bodies kept: moving back and forth does not wrap them again
 
 
 if TYPE_CHECKING:
@@ -72,15 +77,20 @@ class ArticleView(ScrollView, can_focus=True):
         self.quotations: list[Quotation] = []
         self.marked: tuple[int, int] | None = None  # the quotation just jumped to
         self._quotation_cache: OrderedDict[str, tuple[str, list[Quotation]]] = OrderedDict()
+        self._body_cache: OrderedDict[tuple[object, ...], _Body] = OrderedDict()
         self._mark_timer: Timer | None = None
         self._lines: list[Content] = []
         self._match_lines: list[int] = []
-        # Where each body paragraph went: its offset in the body, its first line, and the
-        # offset (in the paragraph) at which each of its wrapped lines starts.
+        # Where each body paragraph went: its offset in the body, its first line (counted from
+        # the body's first line, `_body_start`), and the offset (in the paragraph) at which each
+        # of its wrapped lines starts.
+        self._body_start = 0
         self._paragraph_offsets: list[int] = []
         self._paragraph_lines: list[tuple[int, list[int]]] = []
+        self._paragraph_firsts: list[int] = []
         self._width = 0
         self._strips: dict[int, Strip] = {}
+        self._render_width = 0
         self._base: tuple[RichStyle, Style] | None = None
         self._styles: dict[str, Style] = {}
 
@@ -132,10 +142,14 @@ class ArticleView(ScrollView, can_focus=True):
 
     # -- wrapping --------------------------------------------------------------------------
 
+    def on_mount(self) -> None:
+        remember_drawings(self.vertical_scrollbar)
+
     def on_resize(self, event: events.Resize) -> None:
         # Wrapped anew, the text moves between lines: keep the line read at the top (a
         # quotation just jumped to, when the tags pane shows or hides) at the top.
         top = self.offset_at_line(round(self.scroll_offset.y))
+        self._strips.clear()  # drawn at the old width, though the text may wrap the same
         self._layout()
         if top is not None:
             self.scroll_to(y=self.line_of(top), animate=False, immediate=True)
@@ -148,39 +162,86 @@ class ArticleView(ScrollView, can_focus=True):
         return style
 
     def _layout(self) -> None:
-        """Wrap the article into lines at the current width."""
+        """Wrap the article into lines at the current width (the body's lines come from a
+        cache when only the header changed, or when the article was shown a moment ago)."""
         width = max(10, min(MEASURE, self.scrollable_content_region.width - 2 * MARGIN))
         previous, previous_width = self._lines, self._width
         self._width = width
         lines: list[Content] = [Content("")]
-        self._match_lines = []
         article = self.article
         if article is None:
             self._lines = [
                 *lines,
                 Content("Nothing to show.").stylize(self._style("article-view--meta")),
             ]
+            self._body_start, self._paragraph_offsets, self._paragraph_lines = 0, [], []
+            self._paragraph_firsts, self._match_lines = [], []
         else:
             title = Content(for_display(article.title, single_line=True))
             lines += title.stylize(self._style("article-view--title")).wrap(width)
             lines += self._meta(article).wrap(width)
             lines.append(Content(""))
-            lines += self._body_lines(width, first_line=len(lines))
-            self._lines = lines
+            body = self._body(article.id, width)
+            self._body_start = len(lines)
+            self._paragraph_offsets, self._paragraph_lines = body.offsets, body.lines
+            self._paragraph_firsts = [first for first, _ in body.lines]
+            self._lines = lines + body.wrapped
+            self._match_lines = [self.line_of(start) for start, _ in self.matches]
         self._set_virtual_size(Size(width + 2 * MARGIN, len(self._lines)))
         self._refresh_changed(previous, previous_width == width)
 
+    def _body(self, article_id: str, width: int) -> _Body:
+        """The body wrapped at `width` with its quotations and matches styled, cached."""
+        key = (
+            article_id,
+            width,
+            self.marked,
+            tuple(self.matches),
+            self.current_match,
+            len(self.quotations),
+        )
+        cached = self._body_cache.get(key)
+        if cached is not None and cached.text == self.body:
+            self._body_cache.move_to_end(key)
+            return cached
+        body = self._wrap_body(width)
+        self._body_cache[key] = body
+        if len(self._body_cache) > CACHED_LAYOUTS:
+            self._body_cache.popitem(last=False)
+        return body
+
     def _refresh_changed(self, previous: list[Content], same_width: bool) -> None:
-        """Redraw only the lines that changed (a bookmark changes one line of the header)."""
+        """Redraw only the visible lines that changed: a bookmark changes one line of the
+        header; another article leaves the blank lines and the border as they were."""
         if not same_width or len(previous) != len(self._lines):
             self._strips.clear()
-            self.refresh()
-            return
         top = round(self.scroll_offset.y)
-        for index, (old, new) in enumerate(zip(previous, self._lines, strict=True)):
-            if old.plain != new.plain or old.spans != new.spans:
+        height = self.scrollable_content_region.height
+        width = self.scrollable_content_region.width
+        start = -1  # the first row of a run of changed rows
+        for row in range(height + 1):
+            index = top + row
+            changed = False
+            if row < height:
+                old = previous[index] if same_width and index < len(previous) else None
+                new = self._lines[index] if index < len(self._lines) else None
+                if old is None or new is None:
+                    changed = old is not new or not same_width
+                else:
+                    changed = old.plain != new.plain or old.spans != new.spans
+            if changed:
                 self._strips.pop(index, None)
-                self.refresh(Region(0, index - top, self.size.width, 1))
+                if start < 0:
+                    start = row
+            elif start >= 0:
+                self.refresh(Region(0, start, width, row - start))
+                start = -1
+        if len(previous) == len(self._lines) and same_width:
+            for index, (old, new) in enumerate(zip(previous, self._lines, strict=True)):
+                if index not in range(top, top + height) and (
+                    old.plain != new.plain or old.spans != new.spans
+                ):
+                    self._strips.pop(index, None)
 
     def _set_virtual_size(self, size: Size) -> None:
         """Change the scrollable size without a layout pass of the whole screen.
@@ -194,9 +255,35 @@ class ArticleView(ScrollView, can_focus=True):
             return  # an article of the same length: the scrollbar is right as it is
         if self.styles.overflow_y == "scroll" and size.width == self.virtual_size.width:
             self.set_reactive(Widget.virtual_size, size)
-            self._scroll_update(size)
+            if not self._update_scrollbar(size.height):
+                self._scroll_update(size)
         else:
             self.virtual_size = size
+
+    def _update_scrollbar(self, lines: int) -> bool:
+        """Give the scrollbar the new height, redrawing only the cells of it that change
+        (a longer article moves the end of the thumb by a cell or two; Textual would draw
+        all of its 40 lines again). False where this cannot be done: `_scroll_update` then.
+        """
+        bar = self._vertical_scrollbar
+        if bar is None or not bar.display or not bar.size or bar.grabbed:
+            return False
+        before = _bar_cells(bar)
+        bar.set_reactive(ScrollBar.window_virtual_size, lines)
+        window = self.container_size.height - self.scrollbar_size_horizontal
+        bar.set_reactive(ScrollBar.window_size, window)
+        after = _bar_cells(bar)
+        if before is None or after is None or len(before) != len(after):
+            return False
+        # A shorter article may end above the line read: scroll up to its end (this moves
+        # the thumb, and redraws the bar, as Textual would).
+        self.scroll_y = self.validate_scroll_y(self.scroll_y)
+        pairs = enumerate(zip(before, after, strict=True))
+        changed = [row for row, (old, new) in pairs if old != new]
+        if changed:
+            first, last = changed[0], changed[-1]
+            bar.refresh(Region(0, first, bar.size.width, last - first + 1))
+        return True
 
     def _meta(self, article: Article) -> Content:
         meta = self._style("article-view--meta")
@@ -221,7 +308,7 @@ class ArticleView(ScrollView, can_focus=True):
             parts.append(Content(for_display(source, single_line=True)).stylize(meta))
         return Content("\n").join(parts)
 
-    def _body_lines(self, width: int, first_line: int) -> list[Content]:
+    def _wrap_body(self, width: int) -> _Body:
         quote = self._style("article-view--quote")
         nested = self._style("article-view--quote-nested")
         match = self._style("article-view--match")
@@ -235,7 +322,8 @@ class ArticleView(ScrollView, can_focus=True):
         for index, (start, end) in enumerate(self.matches):
             spans.append(Span(start, end, current if index == self.current_match else match))
         lines: list[Content] = []
-        self._paragraph_offsets, self._paragraph_lines = [], []
+        offsets: list[int] = []
+        starts: list[tuple[int, list[int]]] = []
         offset = 0
         for paragraph in self.body.split("\n"):
             end = offset + len(paragraph)
@@ -245,14 +333,11 @@ class ArticleView(ScrollView, can_focus=True):
                 if s.start < end and s.end > offset
             ]
             wrapped = Content(paragraph, local).wrap(width) if paragraph else [Content("")]
-            self._paragraph_offsets.append(offset)
-            self._paragraph_lines.append(
-                (first_line + len(lines), _line_starts(paragraph, wrapped))
-            )
+            offsets.append(offset)
+            starts.append((len(lines), _line_starts(paragraph, wrapped)))
             lines += wrapped
             offset = end + 1
-        self._match_lines = [self.line_of(start) for start, _ in self.matches]
-        return lines
+        return _Body(self.body, lines, offsets, starts)
 
     def _speaker_spans(self) -> list[Span]:
         """The words naming each quotation's speaker, where the article names them (several
@@ -267,9 +352,10 @@ class ArticleView(ScrollView, can_focus=True):
 
     def offset_at_line(self, line: int) -> int | None:
         """The body offset at which `line` starts; None for the header and the first line."""
-        if line <= 0 or not self._paragraph_lines or line < self._paragraph_lines[0][0]:
+        line -= self._body_start
+        if line < 0 or not self._paragraph_lines or self._body_start <= 0:
             return None
-        index = bisect_right([first for first, _ in self._paragraph_lines], line) - 1
+        index = bisect_right(self._paragraph_firsts, line) - 1
         first, starts = self._paragraph_lines[index]
         return self._paragraph_offsets[index] + starts[min(line - first, len(starts) - 1)]
 
@@ -280,7 +366,7 @@ class ArticleView(ScrollView, can_focus=True):
         paragraph = max(0, bisect_right(self._paragraph_offsets, offset) - 1)
         first, starts = self._paragraph_lines[paragraph]
         local = offset - self._paragraph_offsets[paragraph]
-        return first + max(0, bisect_right(starts, local) - 1)
+        return self._body_start + first + max(0, bisect_right(starts, local) - 1)
 
     # -- drawing ---------------------------------------------------------------------------
 
@@ -291,21 +377,39 @@ class ArticleView(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._styles.clear()
-        self._base = None
-        if self._lines:
-            self._layout()  # the theme changed: the spans carry the old colours
+        styles, base = self._styles, self._base
+        self._styles, self._base = {}, None
+        if not self._lines:
+            return
+        # Focus changes only the border: the lines stay as they are, wrapped and drawn.
+        if base is None or base[0] != self.rich_style:
+            self._strips.clear()  # the pane's own colours changed
+        if any(self._style(name) != style for name, style in styles.items()):
+            self._body_cache.clear()  # the theme changed: the spans carry the old colours
+            self._layout()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Measured once a frame, not once a line (it is a computed region each time).
+        self._render_width = self.scrollable_content_region.width
+        return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
         index = y + round(self.scroll_offset.y)
         strip = self._strips.get(index)
         if strip is None:
-            width = self.scrollable_content_region.width
+            width = self._render_width
             base = self._base[0] if self._base is not None else self.rich_style
             if index >= len(self._lines):
                 return Strip.blank(width, base)
-            segments = self._lines[index].render_segments(self._base_style(base))
-            strip = Strip([Segment(" " * MARGIN, base), *segments]).adjust_cell_length(width, base)
+            line = self._lines[index]
+            segments = [Segment(" " * MARGIN, base)]
+            segments += line.render_segments(self._base_style(base))
+            room = width - MARGIN - line.cell_length
+            if room >= 0:  # the usual case: pad to the width, one strip made
+                segments.append(Segment(" " * room, base))
+                strip = Strip(segments, width)
+            else:
+                strip = Strip(segments).adjust_cell_length(width, base)
             self._strips[index] = strip
         return strip
 
@@ -371,3 +475,36 @@ def _line_starts(paragraph: str, wrapped: list[Content]) -> list[int]:
         starts.append(max(position, found))
         position = max(position, found) + len(words)
     return starts
+
+
+@dataclass(frozen=True)
+class _Body:
+    """A body wrapped at one width: its lines, and where each paragraph went (see
+    `ArticleView._paragraph_lines`)."""
+
+    text: str
+    wrapped: list[Content]
+    offsets: list[int]
+    lines: list[tuple[int, list[int]]]
+
+
+def _bar_cells(bar: ScrollBar) -> list[tuple[str, RichStyle | None]] | None:
+    """What a vertical scrollbar draws, cell by cell: Textual's own `ScrollBarRender.render_bar`
+    with the numbers and colours `ScrollBar.render` gives it."""
+    renderable = bar.render()
+    if not isinstance(renderable, ScrollBarRender):
+        return None
+    style = renderable.style
+    if not isinstance(style, RichStyle):
+        return None
+    bar_render = renderable.render_bar(
+        size=bar.size.height,
+        window_size=renderable.window_size,
+        virtual_size=renderable.virtual_size,
+        position=renderable.position,
+        vertical=True,
+        thickness=bar.size.width,
+        back_color=style.bgcolor or RichColor.parse("#555555"),
+        bar_color=style.color or RichColor.parse("bright_magenta"),
+    )
+    return [(segment.text, segment.style) for segment in bar_render.segments]

@@ -9,6 +9,7 @@ from typing import ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.content import Content
+from textual.geometry import Region
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -132,8 +133,32 @@ class TagSidebar(PagingOptionList):
     def update_state_counts(self, counts: SidebarCounts) -> None:
         """Only the Bookmarks and Unread numbers change when a key is pressed: redraw just them."""
         if self.option_count:
-            self.replace_option_prompt("bookmarks", _prompt("★ Bookmarks", counts.bookmarked))
-            self.replace_option_prompt("unread", _prompt("Unread", counts.unread))
+            self._replace_count("bookmarks", _prompt("★ Bookmarks", counts.bookmarked))
+            self._replace_count("unread", _prompt("Unread", counts.unread))
+
+    def _replace_count(self, option_id: str, prompt: Content) -> None:
+        """Give the entry `option_id` a new one-line prompt, redrawing that line alone.
+
+        `OptionList.replace_option_prompt` forgets every entry's drawing and redraws the whole
+        list (9 ms of a 16 ms frame at a bookmark); a count keeps its entry one line tall, so
+        only its own drawing needs to go. This leans on OptionList's internals in Textual 8.2.8
+        (`_set_prompt`, `_option_render_cache`, `_index_to_line`): where they are not as
+        expected, it falls back to `replace_option_prompt`.
+        """
+        option = self.get_option(option_id)
+        if option.prompt == prompt:
+            return  # the same number: nothing to draw
+        index = self.get_option_index(option_id)
+        cache = getattr(self, "_option_render_cache", None)
+        line = getattr(self, "_index_to_line", {}).get(index)
+        if cache is None or line is None or self._heights.get(index) != 1:
+            self.replace_option_prompt(option_id, prompt)
+            return
+        option._set_prompt(prompt)
+        drawn = cache.keys()  # an LRUCache: no iteration of its own
+        for key in [key for key in drawn if key[0] is option]:
+            cache.discard(key)
+        self.refresh(Region(0, line - round(self.scroll_offset.y), self.size.width, 1))
 
     def selection_of(self, option_id: str | None) -> Selection | None:
         if option_id in _SPECIAL:
