@@ -309,10 +309,12 @@ def test_a_dead_index_writer_never_hangs_the_import(
     import_paths(library, [write_articles(tmp_path / "first", 5)])
     real_add = BackgroundIndexWriter.add
 
-    def kill_then_add(self: BackgroundIndexWriter, contents: list[object]) -> None:
+    def kill_then_add(
+        self: BackgroundIndexWriter, contents: list[object], quotations: object = None
+    ) -> None:
         self._process.kill()  # the helper dies, as a crash or the OOM killer would end it
         self._process.join()
-        real_add(self, contents)  # type: ignore[arg-type]
+        real_add(self, contents, quotations)  # type: ignore[arg-type]
 
     monkeypatch.setattr(BackgroundIndexWriter, "add", kill_then_add)
     monkeypatch.setattr("newsreader.library.importer.INDEX_BATCH", 10)
@@ -333,7 +335,9 @@ def test_an_index_that_cannot_be_written_is_said_and_mended_later(
 
     from newsreader.library.index_writer import BackgroundIndexWriter
 
-    def dead(self: BackgroundIndexWriter, contents: list[object]) -> None:
+    def dead(
+        self: BackgroundIndexWriter, contents: list[object], quotations: object = None
+    ) -> None:
         self._process.kill()
 
     path = write_article("a.txt", "Lighthouse", "The lamp shines.")

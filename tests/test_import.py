@@ -58,15 +58,15 @@ def test_unreadable_file_is_rejected(
     library: Library, write_article: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = write_article("secret.txt", "Secret", "Hidden text.")
-    real_open = Path.open
+    real_open = os.open
 
-    def refuse(self: Path, *args: Any, **kwargs: Any) -> Any:
+    def refuse(name: Any, *args: Any, **kwargs: Any) -> Any:
         # What chmod 000 gives a normal user; simulated because tests may run as root.
-        if self == path:
+        if Path(name) == path:
             raise PermissionError(errno.EACCES, "Permission denied")
-        return real_open(self, *args, **kwargs)
+        return real_open(name, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "open", refuse)
+    monkeypatch.setattr(os, "open", refuse)
     report = import_paths(library, [path])
     assert [r.reason for r in report.rejected] == ["cannot be read: Permission denied"]
     assert len(library) == 0

@@ -116,7 +116,7 @@ def restore_backups(path: Path) -> list[str]:
         )
     index = index_path(path)
     if index.exists() and _index_problem(index):
-        for suffix in ("", "-wal", "-shm"):
+        for suffix in ("", "-wal", "-shm", "-journal"):
             part = Path(f"{index}{suffix}")
             if part.exists():
                 part.rename(part.with_name(f"{index.name}.damaged-{stamp}{suffix}"))

@@ -13,6 +13,7 @@ from newsreader.library.errors import LibraryError
 from newsreader.library.index_writer import BUSY_SECONDS, BackgroundIndexWriter
 from newsreader.library.library import Library, article_id, legacy_ids, version_of
 from newsreader.library.search import sync_index
+from newsreader.library.search_index import quotation_rows
 from newsreader.library.subscriptions import Subscriptions
 from newsreader.model import ImportReport, ParsedArticle, Rejection
 from newsreader.sources.files import Subscribe, find_article_files, read_sources
@@ -20,6 +21,10 @@ from newsreader.sources.files import Subscribe, find_article_files, read_sources
 # Called with (files done, files in all); lets the command line draw a progress bar.
 Progress = Callable[[int, int], None]
 INDEX_BATCH = 500
+# When the index writer is this many batches behind, this process extracts the quotations of
+# the next batch itself: both cores stay busy, and what is left to the writer when the files
+# are read stays short (measured: see `_hand_over`).
+BEHIND = 2
 
 
 def import_paths(
@@ -27,14 +32,36 @@ def import_paths(
 ) -> ImportReport:
     """Import every article, feed and OPML file under `paths` into `library`, and index them.
 
-    While files are read, new articles are indexed on a helper thread, in one transaction
+    While files are read, new articles are indexed by a helper process, in one transaction
     that commits only after the library is written; then the index is reconciled with the
     library (see `derived`), which also takes in whatever another process added meanwhile.
     `source` replaces the file path as the articles' source (the bundled samples' path inside
     an install says nothing).
     """
+    report = ImportReport()
+    # The writer starts first: its process starts while the files are found.
+    writer = _start_writer(library, report)
+    with writer or nullcontext():
+        feeds_to_add = _import(library, paths, progress, source, report, writer)
+    if feeds_to_add:
+        report.subscribed = Subscriptions(library).add_many(feeds_to_add)
+    _reconcile_index(library, report)
+    return report
+
+
+def _import(
+    library: Library,
+    paths: Iterable[Path],
+    progress: Progress | None,
+    source: str,
+    report: ImportReport,
+    writer: BackgroundIndexWriter | None,
+) -> list[tuple[str, str]]:
+    """Read the files; store what is new; hand it to the index writer. Returns the feeds that
+    OPML files list, to subscribe to."""
     found = find_article_files(paths)
-    report = ImportReport(rejected=list(found.rejected), skipped=found.skipped)
+    report.rejected.extend(found.rejected)
+    report.skipped = found.skipped
     stored = set(library.ids())
     now = datetime.now(UTC).isoformat(timespec="seconds")
     parsed: list[ParsedArticle] = []
@@ -48,51 +75,46 @@ def import_paths(
     written: dict[str, int] = {}
     unwritten: dict[str, ParsedArticle] = {}
     total = len(found.files)
-    writer = _start_writer(library, report)
-    with writer or nullcontext():
-        results = read_sources(found.files, library.known_tags().values())
-        for done, result in enumerate(results, start=1):
-            if isinstance(result, Rejection):
-                report.rejected.append(result)
-            elif isinstance(result, Subscribe):
-                feeds_to_add += result.feeds
-            else:
-                for item in result:
-                    if source:
-                        item = dataclasses.replace(item, source=source)
-                    doc_id = article_id(item)
-                    new = doc_id not in stored and doc_id not in queued
-                    if new:
-                        queued.add(doc_id)
-                        if writer is not None:
-                            pending.append(_content(doc_id, item, now))
-                            if len(pending) >= INDEX_BATCH:
-                                writer.add(pending)
-                                pending = []
-                        if not (item.guid or item.link):
-                            written[doc_id] = assigner.next()
-                            unwritten[doc_id] = item
-                            item = dataclasses.replace(item, summary="", body="")
-                            if assigner.file_full:
-                                library.write_bodies(unwritten, written)
-                                unwritten = {}
-                    parsed.append(item)
-                    ids.append(doc_id)
-            if progress is not None and (done % 200 == 0 or done == total):
-                progress(done, total)
-        if unwritten:
-            library.write_bodies(unwritten, written)
-        if parsed:
-            legacy = [legacy_ids(item, ()) for item in parsed]
-            report.added, report.existing = library.add(
-                parsed, now, ids, report.updated, written=written, legacy=legacy
-            )
-        if writer is not None:
-            writer.add(pending)
-    if feeds_to_add:
-        report.subscribed = Subscriptions(library).add_many(feeds_to_add)
-    _reconcile_index(library, report)
-    return report
+    results = read_sources(found.files, library.known_tags().values())
+    for done, result in enumerate(results, start=1):
+        if isinstance(result, Rejection):
+            report.rejected.append(result)
+        elif isinstance(result, Subscribe):
+            feeds_to_add += result.feeds
+        else:
+            for item in result:
+                if source:
+                    item = dataclasses.replace(item, source=source)
+                doc_id = article_id(item)
+                new = doc_id not in stored and doc_id not in queued
+                if new:
+                    queued.add(doc_id)
+                    if writer is not None:
+                        pending.append(_content(doc_id, item, now))
+                        if len(pending) >= INDEX_BATCH:
+                            _hand_over(writer, pending)
+                            pending = []
+                    if not (item.guid or item.link):
+                        written[doc_id] = assigner.next()
+                        unwritten[doc_id] = item
+                        item = dataclasses.replace(item, summary="", body="")
+                        if assigner.file_full:
+                            library.write_bodies(unwritten, written)
+                            unwritten = {}
+                parsed.append(item)
+                ids.append(doc_id)
+        if progress is not None and (done % 200 == 0 or done == total):
+            progress(done, total)
+    if unwritten:
+        library.write_bodies(unwritten, written)
+    if parsed:
+        legacy = [legacy_ids(item, ()) for item in parsed]
+        report.added, report.existing = library.add(
+            parsed, now, ids, report.updated, written=written, legacy=legacy
+        )
+    if writer is not None:
+        writer.add(pending)
+    return feeds_to_add
 
 
 def _start_writer(library: Library, report: ImportReport) -> BackgroundIndexWriter | None:
@@ -104,6 +126,19 @@ def _start_writer(library: Library, report: ImportReport) -> BackgroundIndexWrit
         return None
     library.index.close()  # the writer has its own connection; ours would hold a stale view
     return BackgroundIndexWriter(library.index)
+
+
+def _hand_over(writer: BackgroundIndexWriter, contents: list[ArticleContent]) -> None:
+    """Give the writer a batch; with its quotations when it is behind.
+
+    The writer indexes and extracts quotations; this process reads and parses. Which of the
+    two is slower depends on the articles and the library's size (the index's merges grow
+    with it): extracting here only while the writer is behind balances the two.
+    """
+    quotations = None
+    if writer.backlog >= BEHIND:
+        quotations = [quotation_rows(content.body) for content in contents]
+    writer.add(contents, quotations)
 
 
 def _reconcile_index(library: Library, report: ImportReport) -> None:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import queue
 from multiprocessing.connection import Connection
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from newsreader.library.derived import ArticleContent
 from newsreader.library.orphans import exit_when_orphaned
-from newsreader.library.search_index import SearchIndex
+from newsreader.library.search_index import QuotationRow, SearchIndex
 
 HAND_OVER_SECONDS = 0.5  # one wait of a hand-over, before checking the helper is still alive
 FINISH_SECONDS = 60.0  # committing 100,000 articles takes seconds; this is far beyond
@@ -19,7 +21,9 @@ ANSWER_SECONDS = 5.0  # the helper's last word, once it has ended
 BUSY_SECONDS = 3.0  # an index another process holds for longer is left for the next command
 _COMMIT = "commit"
 
-Item = list[ArticleContent] | str | None
+# Articles, with their quotations when the importer extracted them (else the helper does).
+Batch = tuple[list[ArticleContent], list[list[QuotationRow]] | None]
+Item = Batch | str | None
 
 
 class BackgroundIndexWriter:
@@ -39,9 +43,13 @@ class BackgroundIndexWriter:
         context = multiprocessing.get_context("spawn")
         self._queue: multiprocessing.Queue[Item] = context.Queue(maxsize=16)
         self._answer, child_end = context.Pipe(duplex=False)
+        # Batches the helper has applied, counted by the helper: with `_sent`, how far behind
+        # it is (one process writes it, the other only reads it).
+        self._applied = context.RawValue("q", 0)
+        self._sent = 0
         self._process = context.Process(
             target=_write_index,
-            args=(index.path, self._queue, child_end, os.getpid()),
+            args=(index.path, self._queue, child_end, os.getpid(), self._applied),
             name="newsreader-index-writer",
             daemon=True,
         )
@@ -51,10 +59,19 @@ class BackgroundIndexWriter:
         self._process.start()
         return self
 
-    def add(self, contents: list[ArticleContent]) -> None:
-        """Hand articles over; once the helper has stopped they are left to the next reconcile."""
-        if contents:
-            self._hand_over(contents)
+    @property
+    def backlog(self) -> int:
+        """Batches handed over that the helper has not applied yet (counting the one it is at)."""
+        return self._sent - int(self._applied.value)
+
+    def add(
+        self, contents: list[ArticleContent], quotations: list[list[QuotationRow]] | None = None
+    ) -> None:
+        """Hand articles over, with their quotations if the caller extracted them (see
+        `IndexTransaction.apply`); once the helper has stopped they are left to the next
+        reconcile."""
+        if contents and self._hand_over((contents, quotations)):
+            self._sent += 1
 
     def _hand_over(self, item: Item) -> bool:
         while self._process.is_alive():
@@ -93,13 +110,19 @@ class BackgroundIndexWriter:
 
 
 def _write_index(
-    path: Path, batches: multiprocessing.Queue[Item], answer: Connection, parent: int
+    path: Path,
+    batches: multiprocessing.Queue[Item],
+    answer: Connection,
+    parent: int,
+    applied: Any,
 ) -> None:
     """The helper process: apply every batch, then commit, or roll back."""
     exit_when_orphaned(parent)  # SQLite then drops the uncommitted transaction
     index = SearchIndex(path, busy_seconds=BUSY_SECONDS)
+    bulk = False
     try:
         index.use_bulk_cache()
+        bulk = index.use_bulk_journal()
         with index.transaction() as writer:
             while True:
                 try:
@@ -111,13 +134,17 @@ def _write_index(
                 if item == _COMMIT:
                     break
                 assert not isinstance(item, str)
-                writer.apply(item)
+                writer.apply(*item)
+                applied.value += 1
         answer.send("")
     except _Abandoned:
         answer.send("")
     except Exception as error:  # told as `problem`; the import itself goes on
         answer.send(str(error))
     finally:
+        if bulk:
+            with contextlib.suppress(Exception):
+                index.use_wal()
         index.close()
 
 

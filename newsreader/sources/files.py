@@ -16,6 +16,7 @@ from newsreader.sources.tags import TagSplitter
 
 MAX_ARTICLE_BYTES = 5 * 1024 * 1024  # feeds too: 20 MB is the limit only when fetched
 # Inside folders only these are read; a file named on the command line is always tried.
+_READ_STEP = 64 * 1024
 ARTICLE_SUFFIXES = frozenset({".txt", ".text", "", ".opml", *FEED_SUFFIXES})
 
 
@@ -107,8 +108,7 @@ def read_source(path: Path, splitter: TagSplitter | None = None) -> SourceResult
     """Read one file: a seed-format article, a feed (its entries) or an OPML list. A problem
     becomes a `Rejection` with its reason, never an error."""
     try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_ARTICLE_BYTES + 1)
+        data = _read_at_most(path, MAX_ARTICLE_BYTES + 1)
     except OSError as error:
         return Rejection(path, f"cannot be read: {error.strerror or error}")
     if len(data) > MAX_ARTICLE_BYTES:
@@ -131,6 +131,25 @@ def read_source(path: Path, splitter: TagSplitter | None = None) -> SourceResult
         return [parse_seed_bytes(data, source=str(path), splitter=splitter)]
     except (NotAnArticle, NotOpml) as error:
         return Rejection(path, str(error))
+
+
+def _read_at_most(path: Path, limit: int) -> bytes:
+    """The file's first `limit` bytes. A buffered `read(limit)` allocates `limit` bytes first:
+    5 MB per 4 kB article made reading 10,000 files 0.25 s of CPU instead of 0.06 s. So the
+    first read asks for the size `fstat` gives, plus one byte; further reads (a file that grew,
+    a short read) take small steps until the end or the limit."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        chunk = os.read(fd, min(limit, os.fstat(fd).st_size + 1))
+        chunks = [chunk]
+        left = limit - len(chunk)
+        while chunk and left > 0:
+            chunk = os.read(fd, min(left, _READ_STEP))
+            chunks.append(chunk)
+            left -= len(chunk)
+    finally:
+        os.close(fd)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def read_sources(files: Iterable[Path], known_tags: Iterable[str] = ()) -> Iterator[SourceResult]:

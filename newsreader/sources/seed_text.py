@@ -44,8 +44,8 @@ def parse_seed_text(
 
     The parts are separated by blank lines or single newlines; each non-empty line is a paragraph.
     """
-    lines = [line.strip() for line in sanitize(text).split("\n")]
-    lines = [line for line in lines if line]
+    clean = sanitize(text)
+    lines = [line for line in map(str.strip, clean.split("\n")) if line]
     if lines and not _HAS_LETTER_OR_DIGIT.search(lines[0]) and len(lines[0]) <= 8:
         lines = lines[1:]  # a leftover button symbol such as "+"
     if not lines:
@@ -60,7 +60,9 @@ def parse_seed_text(
     if len(lines) == 1:
         raise NotAnArticle("only one line of text: a title with no article")
     summary, paragraphs = _take_excerpt(lines[1:])
-    body = "\n\n".join(_squeeze(p) for p in paragraphs)
+    if _needs_squeeze(clean):
+        paragraphs = [_squeeze(p) for p in paragraphs]
+    body = "\n\n".join(paragraphs)
     if not summary:
         summary = _first_words(body, SUMMARY_WORDS)
     splitter = splitter or TagSplitter()
@@ -100,9 +102,15 @@ def _take_excerpt(lines: list[str]) -> tuple[str, list[str]]:
     return "", lines
 
 
+def _needs_squeeze(text: str) -> bool:
+    """Whether a paragraph may hold a run of whitespace to collapse (see `_squeeze`): one look
+    at the whole text, instead of three at each paragraph, for the common clean case."""
+    return "  " in text or "\t" in text or "\xa0" in text
+
+
 def _squeeze(paragraph: str) -> str:
     """Collapse runs of whitespace inside a paragraph (skipped for the common clean case)."""
-    if "  " in paragraph or "\t" in paragraph or "\xa0" in paragraph:
+    if _needs_squeeze(paragraph):
         return " ".join(paragraph.split())
     return paragraph
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 
 # Words whose inner capitals are part of the word, never a tag boundary. The article's own text
@@ -43,6 +43,7 @@ _CASE_SHAPE = bytes(
 )
 _SEPARATORS = re.compile(r"\s*(?:[,;|\n]|\s{2,})\s*")
 _MIN_RUN_TO_SPLIT = 4
+_ASCII_WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
 
 class Vocabulary:
@@ -56,6 +57,31 @@ class Vocabulary:
         self._texts = texts
         self._words: dict[str, str] | None = None
         self._camel: frozenset[str] | None = None
+        self._folded: str | None = None
+
+    def holds_any(self, fragments: Iterable[str]) -> bool:
+        """Whether any of these strings is written somewhere in the texts (case counts)."""
+        return any(fragment in text for fragment in fragments for text in self._texts)
+
+    def may_hold(self, word: str) -> bool:
+        """False when `word` (casefolded) is surely not among `words()`, found far quicker
+        than by counting the words: each of those is in the texts casefolded, between two
+        characters that are not letters or digits (casefolding makes none of them an ASCII
+        letter or digit)."""
+        if self._words is not None:
+            return word in self._words
+        if self._folded is None:
+            self._folded = "\n".join(text.casefold() for text in self._texts)
+        folded = self._folded
+        at = folded.find(word)
+        while at != -1:
+            end = at + len(word)
+            if (at == 0 or folded[at - 1] not in _ASCII_WORD) and (
+                end == len(folded) or folded[end] not in _ASCII_WORD
+            ):
+                return True
+            at = folded.find(word, at + 1)
+        return False
 
     def words(self) -> dict[str, str]:
         """Each word (casefolded) mapped to its most common spelling in the texts.
@@ -66,10 +92,11 @@ class Vocabulary:
         if self._words is None:
             spellings: Counter[str] = Counter()
             for text in self._texts:
-                spellings.update(w for w in _WORD.findall(text) if len(w) >= 3 or not w.islower())
+                spellings.update(_WORD.findall(text))  # counted in C; filtered once per word
             self._words = {}
             for word, _ in spellings.most_common():
-                self._words.setdefault(word.casefold(), word)
+                if len(word) >= 3 or not word.islower():
+                    self._words.setdefault(word.casefold(), word)
         return self._words
 
     def camel_words(self) -> frozenset[str]:
@@ -111,8 +138,13 @@ class TagSplitter:
         (the article's own words, see `text_vocabulary`) and the library's known tags.
         """
         vocabulary = vocabulary or Vocabulary()
-        # The article's own camel words matter only where the tags have a lower→upper change.
-        own = vocabulary.camel_words() - self._camel if _LOWER_UPPER.search(raw) else frozenset()
+        # The article's own camel words matter only where the tags have a lower→upper change,
+        # and only those written in the tags: such a word has that change in it, so the text
+        # holds the same two letters side by side (most texts hold none: no word is sought).
+        changes = [match.group() for match in _LOWER_UPPER.finditer(raw)]
+        own: frozenset[str] = frozenset()
+        if changes and vocabulary.holds_any(changes):
+            own = vocabulary.camel_words() - self._camel
         camel = _camel_pattern(self._camel | own)
         tags: list[str] = []
         seen: set[str] = set()
@@ -184,12 +216,35 @@ def _split_group(
     return result
 
 
+def _cut(key: str, is_word: Callable[[str], bool]) -> list[str] | None:
+    """`key` cut into the fewest words of two letters or more, or None."""
+    best: list[list[str] | None] = [None] * (len(key) + 1)
+    best[0] = []
+    for end in range(2, len(key) + 1):
+        for start in range(0, end - 1):
+            head = best[start]
+            if head is None:
+                continue
+            word = key[start:end]
+            if not is_word(word):
+                continue
+            if best[end] is None or len(head) + 1 < len(best[end] or ()):
+                best[end] = [*head, word]
+    return best[len(key)]
+
+
 def _split_acronym_run(piece: str, text: Vocabulary, known: Mapping[str, str]) -> list[str]:
     """Cut an all-capitals run like NATORUSSIA with the dictionary, if it cuts cleanly."""
     if len(piece) < _MIN_RUN_TO_SPLIT or not piece.isalpha() or not piece.isupper():
         return [piece]
     key = piece.casefold()
     if key in known:
+        return [piece]
+    # Counting the text's words costs more than the rest of an import's tag splitting: first
+    # a looser dictionary that holds every one of them. Where even it cuts the run into no
+    # two words, the text's words cannot either (and whether the run is one of them does not
+    # matter: uncut, it stays as it is).
+    if not _cut(key, lambda word: word != key and (word in known or text.may_hold(word))):
         return [piece]
     vocabulary = text.words()
     if key in vocabulary:
@@ -198,18 +253,7 @@ def _split_acronym_run(piece: str, text: Vocabulary, known: Mapping[str, str]) -
     def spelling(word: str) -> str:
         return known.get(word) or vocabulary.get(word) or word.upper()
 
-    # Fewest pieces wins; each piece must be a dictionary word of two letters or more.
-    best: list[list[str] | None] = [None] * (len(key) + 1)
-    best[0] = []
-    for end in range(2, len(key) + 1):
-        for start in range(0, end - 1):
-            head = best[start]
-            word = key[start:end]
-            if head is None or (word not in known and word not in vocabulary):
-                continue
-            if best[end] is None or len(head) + 1 < len(best[end] or ()):
-                best[end] = [*head, word]
-    found = best[len(key)]
+    found = _cut(key, lambda word: word in known or word in vocabulary)
     if not found or len(found) < 2:
         return [piece]
     # An acronym keeps its capitals when the text spells it that way; otherwise the text's form.
