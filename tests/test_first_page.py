@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
@@ -203,3 +205,83 @@ async def test_the_reader_writes_the_page_it_will_draw_next_time(library_path: P
     assert page.states[first.id].bookmarked
     assert page.bookmarked == 1 and page.total == 30 and page.unread == 30
     assert {t.name for t in page.tags} == {"Even", "Odd"}
+
+
+def test_an_import_writes_the_page_the_reader_draws_next(
+    library_path: Path, seed_folder: Path, cli: Callable[..., Any]
+) -> None:
+    assert cli("import", str(seed_folder)).code == 0
+    library = Library(library_path)
+    page = first_page.read(first_page.path_of(library_path), library.first_page_sources(), VIEW)
+    assert page is not None
+    assert page.articles == library.articles()
+    assert page.total == page.unread == len(library)
+    assert page.people  # the sample quotes Sergey Shoigu, among others
+    cli("bookmark", library.ids()[0])
+    # A mark changes the counts: that page is stale now, and is not drawn.
+    assert (
+        first_page.read(first_page.path_of(library_path), library.first_page_sources(), VIEW)
+        is None
+    )
+
+
+def test_a_command_builds_only_the_first_rows_yet_writes_the_page_the_reader_would(
+    library_path: Path,
+) -> None:
+    from newsreader.library.first_page_update import rewrite
+    from newsreader.library.selection import count_states, feed_counts
+
+    library = make_library(library_path, _many(400))
+    newest = library.articles()
+    library.set_state([newest[0].id, newest[350].id], read=True)
+    library.set_state([newest[5].id], bookmarked=True)
+    assert rewrite(library, "newest", False, [])
+    page = first_page.read(first_page.path_of(library_path), library.first_page_sources(), VIEW)
+    assert page is not None
+    assert page.articles == newest[: first_page.ROWS]
+    assert page.shown == page.total == 400
+    assert (page.bookmarked, page.unread) == count_states(newest, library.states()) == (1, 398)
+    assert page.feeds == feed_counts(newest)
+    assert page.tags == tuple(library.tag_counts(newest))
+    assert page.states[newest[5].id].bookmarked and page.states[newest[0].id].read
+
+
+def test_marks_written_by_a_command_move_the_page_exactly_as_a_new_one_would_be(
+    library_path: Path,
+) -> None:
+    from newsreader.library.first_page_update import current, marks_written, rewrite
+
+    library = make_library(library_path, _many(400))
+    newest = library.ids_newest_first()
+    assert rewrite(library, "newest", False, [])
+    chosen = [newest[1], newest[2], newest[390]]  # two on the page, one below it
+    with library.locked():
+        page = current(library)
+        assert page is not None
+        before = library.states_of(chosen)
+        library.set_state(chosen, bookmarked=True, read=True)
+        marks_written(library, page, before, library.states_of(chosen))
+    moved = first_page.read(first_page.path_of(library_path), library.first_page_sources(), VIEW)
+    assert moved is not None
+    first_page.path_of(library_path).unlink()
+    assert rewrite(library, "newest", False, [])
+    fresh = first_page.read(first_page.path_of(library_path), library.first_page_sources(), VIEW)
+    assert fresh is not None
+    assert (moved.bookmarked, moved.unread) == (fresh.bookmarked, fresh.unread) == (3, 397)
+    assert moved.states == fresh.states
+    assert moved.articles == fresh.articles
+
+
+def test_marks_that_hide_rows_drop_the_page_rather_than_move_it(library_path: Path) -> None:
+    from newsreader.library.first_page_update import current, marks_written, rewrite
+
+    library = make_library(library_path, _many(20))
+    assert rewrite(library, "newest", True, [])  # hide_read: a read article leaves the page
+    doc_id = library.ids_newest_first()[0]
+    with library.locked():
+        page = current(library)
+        assert page is not None
+        before = library.states_of([doc_id])
+        library.set_state([doc_id], read=True)
+        marks_written(library, page, before, library.states_of([doc_id]))
+    assert not first_page.path_of(library_path).exists()
