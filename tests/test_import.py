@@ -84,3 +84,17 @@ def test_import_updates_the_search_index(
     write_article("b.txt", "Keeper of bees", "The keeper of bees speaks.")
     import_paths(library, [Path(library.path).parent.parent / "articles"])
     assert len(search(library, "keeper").results) == 2
+
+
+def test_an_article_whose_body_is_written_keeps_every_other_field() -> None:
+    from dataclasses import fields, replace
+
+    from newsreader.library.importer import _without_texts
+    from newsreader.model import ParsedArticle
+
+    # Every field set, whatever fields ParsedArticle has: one added later is checked too.
+    values = {
+        f.name: ("a", "b") if f.name == "tags" else f"{f.name}!" for f in fields(ParsedArticle)
+    }
+    item = ParsedArticle(**values)  # type: ignore[arg-type]
+    assert _without_texts(item) == replace(item, summary="", body="")

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from newsreader.library.storage import LibraryLock
-from newsreader.library.tinydb_files import IdTinyDB, document, open_db
+from newsreader.library.tinydb_files import IdTinyDB, open_db
 
 BODIES = "bodies"
 OPEN_FILES = 8  # parsed files kept in memory: ~4,000 neighbouring articles
@@ -96,8 +96,7 @@ class BodyFiles:
         for number, doc_ids in by_file.items():
             table = self._db(f"{number:05d}").id_table(BODIES)
             # A body may be there already, left by an import that died before its catalog write.
-            missing = [doc_id for doc_id in doc_ids if not table.contains_id(doc_id)]
-            table.insert_multiple(document(d, dict(texts[d])) for d in missing)
+            table.insert_missing({doc_id: texts[doc_id] for doc_id in doc_ids})
 
     def rewrite(self, texts: Texts, names: Mapping[str, str]) -> None:
         """Replace the bodies of updated articles where they are, one write per file."""

@@ -97,7 +97,7 @@ def _import(
                     if not (item.guid or item.link):
                         written[doc_id] = assigner.next()
                         unwritten[doc_id] = item
-                        item = dataclasses.replace(item, summary="", body="")
+                        item = _without_texts(item)
                         if assigner.file_full:
                             library.write_bodies(unwritten, written)
                             unwritten = {}
@@ -115,6 +115,25 @@ def _import(
     if writer is not None:
         writer.add(pending)
     return feeds_to_add
+
+
+def _without_texts(item: ParsedArticle) -> ParsedArticle:
+    """The article without its summary and body (in their file already): made field by field,
+    a third of what `dataclasses.replace` costs per article."""
+    return ParsedArticle(
+        title=item.title,
+        summary="",
+        body="",
+        tags=item.tags,
+        tags_raw=item.tags_raw,
+        source=item.source,
+        link=item.link,
+        author=item.author,
+        published=item.published,
+        guid=item.guid,
+        feed=item.feed,
+        language=item.language,
+    )
 
 
 def _start_writer(library: Library, report: ImportReport) -> BackgroundIndexWriter | None:

@@ -16,7 +16,7 @@ from newsreader.library.derived import ArticleContent, Signature
 from newsreader.library.errors import LibraryError, describe_os_error
 from newsreader.library.search_index import SearchIndex, id_of, rowid_of
 from newsreader.library.storage import LibraryLock
-from newsreader.library.tinydb_files import document, open_db
+from newsreader.library.tinydb_files import open_db
 from newsreader.model import Article, ArticleState, ParsedArticle, TagCount
 from newsreader.text.word_forms import snowball_names
 
@@ -499,10 +499,13 @@ class Library:
             unwritten = {d: item for d, item in fresh.items() if d not in written}
             shards = {**self._bodies.assign(unwritten, records), **written}
             self._bodies.write_new({d: _texts(item) for d, item in unwritten.items()}, shards)
-            catalog = self._catalog.table(ARTICLES)
-            catalog.insert_multiple(
-                document(doc_id, self._record(item, known, now, shards[doc_id]))
-                for doc_id, item in fresh.items()
+            # Every id is new (checked above, under the lock): TinyDB's `insert_multiple`
+            # would check each document's type and id again (most of `add` at 10,000, profiled).
+            self._catalog.id_table(ARTICLES).insert_missing(
+                {
+                    doc_id: self._record(item, known, now, shards[doc_id])
+                    for doc_id, item in fresh.items()
+                }
             )
         return added, existing
 

@@ -39,6 +39,17 @@ class IdTable(Table):
 
         self._update_table(cast(Any, updater))
 
+    def insert_missing(self, documents: Mapping[str, Mapping[str, Any]]) -> None:
+        """Add the documents whose ids the table lacks; the others stay as they are. One read
+        and one write (asking `contains_id` first stats the file once per id)."""
+
+        def updater(table: dict[Any, Any]) -> None:
+            for doc_id, fields in documents.items():
+                if doc_id not in table:
+                    table[doc_id] = dict(fields)
+
+        self._update_table(cast(Any, updater))
+
 
 class IdTinyDB(TinyDB):
     table_class = IdTable

@@ -17,6 +17,7 @@ from newsreader.sources.tags import TagSplitter
 MAX_ARTICLE_BYTES = 5 * 1024 * 1024  # feeds too: 20 MB is the limit only when fetched
 # Inside folders only these are read; a file named on the command line is always tried.
 _READ_STEP = 64 * 1024
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)  # O_BINARY: Windows only
 ARTICLE_SUFFIXES = frozenset({".txt", ".text", "", ".opml", *FEED_SUFFIXES})
 
 
@@ -118,9 +119,10 @@ def read_source(path: Path, splitter: TagSplitter | None = None) -> SourceResult
     try:
         # Only markup or JSON can be a feed or a list: most files start with a title.
         markup = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"<", b"{")
-        if path.suffix.lower() == ".opml" or (markup and looks_like_opml(data)):
+        suffix = path.suffix.lower()
+        if suffix == ".opml" or (markup and looks_like_opml(data)):
             return Subscribe(parse_opml(data))
-        if path.suffix.lower() in FEED_SUFFIXES or (markup and looks_like_feed(data)):
+        if suffix in FEED_SUFFIXES or (markup and looks_like_feed(data)):
             # Imported here: feedparser and BeautifulSoup cost every command 0.1 s to load.
             from newsreader.sources.feeds import NotAFeed, parse_feed
 
@@ -138,7 +140,7 @@ def _read_at_most(path: Path, limit: int) -> bytes:
     5 MB per 4 kB article made reading 10,000 files 0.25 s of CPU instead of 0.06 s. So the
     first read asks for the size `fstat` gives, plus one byte; further reads (a file that grew,
     a short read) take small steps until the end or the limit."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    fd = os.open(path, _READ_FLAGS)
     try:
         chunk = os.read(fd, min(limit, os.fstat(fd).st_size + 1))
         chunks = [chunk]
