@@ -4,15 +4,44 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.text import Text
 
 TAB_SIZE = 8  # rich's, for plain text written as rich would write it
+# What rich's `Text` removes from any string it is given (rich.control.STRIP_CONTROL_CODES).
+_RICH_STRIPS = dict.fromkeys([7, 8, 11, 12, 13])
+
+
+class Styled(NamedTuple):
+    """A table cell or message: text and a rich style, made into rich's `Text` only for a
+    terminal (rich.text takes 20 ms to load; piped output needs only the words)."""
+
+    text: str
+    style: str = ""
+    snippet: bool = False  # `text` is a search snippet with its match marks (see `highlight`)
+
+    def rich(self) -> Text:
+        if self.snippet:
+            from newsreader.text.highlight import snippet_text
+
+            return snippet_text(self.text)
+        from rich.text import Text
+
+        return Text(self.text, style=self.style)
+
+    @property
+    def plain(self) -> str:
+        """As `rich().plain`, without rich."""
+        if self.snippet:
+            from newsreader.text.highlight import plain_snippet
+
+            return plain_snippet(self.text).translate(_RICH_STRIPS)
+        return self.text.translate(_RICH_STRIPS)
 
 
 def is_terminal(stream: TextIO) -> bool:
@@ -30,10 +59,17 @@ def is_terminal(stream: TextIO) -> bool:
         return False
 
 
-def _as_text(text: str | Text) -> Text:
+def _as_text(text: str | Styled | Text) -> Text:
+    if isinstance(text, Styled):
+        return text.rich()
     from rich.text import Text
 
     return Text(text) if isinstance(text, str) else text
+
+
+def _plain(text: str | Styled | Text) -> str:
+    """The words rich's `Text` of `text` holds."""
+    return text.translate(_RICH_STRIPS) if isinstance(text, str) else text.plain
 
 
 class Output:
@@ -75,27 +111,37 @@ class Output:
     def line(self, text: str | Text = "") -> None:
         self.out.print(_as_text(text))
 
-    def message(self, text: str | Text) -> None:
-        self._say(_as_text(text))
+    def message(self, *parts: str | Styled | Text) -> None:
+        """One line of `parts` (joined) to stderr."""
+        self._say(*parts)
 
     def error(self, sentence: str) -> None:
-        from rich.text import Text
+        self._say(Styled("newsreader: ", "bold red"), sentence)
 
-        self._say(Text("newsreader: ", style="bold red") + Text(sentence))
-
-    def _say(self, text: Text) -> None:
-        if is_terminal(sys.stderr):
+    def _say(self, *parts: str | Styled | Text) -> None:
+        terminal = is_terminal(sys.stderr)
+        if not terminal:
+            # What rich writes to a stream that is not a terminal: the words without styles,
+            # and no wrapping (soft wrap); tabs expanded (rich's way: by rich, below).
+            plain = "".join(_plain(part) for part in parts)
+            if "\t" not in plain:
+                sys.stderr.write(plain + "\n")
+                sys.stderr.flush()
+                return
+        text = (_as_text(parts[0]) if parts else _as_text("")).copy()
+        for part in parts[1:]:
+            text = text + _as_text(part)
+        if terminal:
             self.err.print(text)
             return
-        # What rich writes to a stream that is not a terminal: no styles, tabs expanded, and
-        # no wrapping (soft wrap).
-        plain = text.copy()
-        plain.expand_tabs(TAB_SIZE)
-        sys.stderr.write(plain.plain + "\n")
+        text.expand_tabs(TAB_SIZE)
+        sys.stderr.write(text.plain + "\n")
         sys.stderr.flush()
 
     def table(
-        self, columns: list[tuple[str, dict[str, Any]]], rows: list[list[str | Text]]
+        self,
+        columns: list[tuple[str, dict[str, Any]]],
+        rows: Sequence[Sequence[str | Styled | Text]],
     ) -> None:
         if not is_terminal(sys.stdout):
             # Piped: tab-separated lines that cut and awk understand.

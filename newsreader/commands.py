@@ -7,9 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from rich.text import Text
-
-from newsreader.cli_output import Output
+from newsreader.cli_output import Output, Styled
 from newsreader.library import Library
 from newsreader.library.catalog_copy import (
     CatalogReader,
@@ -21,7 +19,7 @@ from newsreader.library.catalog_copy import (
 from newsreader.library.search import muted_ids, search, sync_index
 from newsreader.model import Article, ArticleState, ImportReport, count_words
 from newsreader.settings_commands import checked_settings
-from newsreader.text.highlight import plain_snippet, snippet_text
+from newsreader.text.highlight import plain_snippet
 
 Handler = Callable[[Library, argparse.Namespace, Output], int]
 # A command that reads the catalog through `catalog`: the index's copy of it when in step.
@@ -165,9 +163,7 @@ def _print_import_report(report: ImportReport, output: Output) -> None:
         parts.append(f"{plural(report.skipped, 'other file')} skipped")
     output.message("Imported: " + ", ".join(parts) + ".")
     for rejection in report.rejected:
-        output.message(
-            Text("  rejected ", style="yellow") + Text(f"{rejection.path}: {rejection.reason}")
-        )
+        output.message(Styled("  rejected ", "yellow"), f"{rejection.path}: {rejection.reason}")
 
 
 def _list(library: Library, args: argparse.Namespace, output: Output) -> int:
@@ -187,12 +183,12 @@ def _list(library: Library, args: argparse.Namespace, output: Output) -> int:
             ]
         )
         return EXIT_OK
-    rows: list[list[str | Text]] = []
+    rows: list[list[str | Styled]] = []
     for article in articles:
         state = states.get(article.id, ArticleState())
         mark = "★" if state.bookmarked else ("·" if article.id in hidden else " ")
         style = "dim" if article.id in hidden else ("" if state.read else "bold")
-        title = Text(article.title, style=style)
+        title = Styled(article.title, style)
         rows.append([article.id, mark, title, ", ".join(article.tags)])
     columns: list[tuple[str, dict[str, Any]]] = [
         ("ID", {"style": "dim", "no_wrap": True}),
@@ -237,7 +233,7 @@ def _bookmark(
     library.set_state(resolved, bookmarked=not args.remove)
     verb = "Removed the bookmark from" if args.remove else "Bookmarked"
     for doc_id in resolved:
-        output.message(Text(f"{verb} {doc_id}: ") + Text(titles[doc_id]))
+        output.message(f"{verb} {doc_id}: ", titles[doc_id])
     return EXIT_OK
 
 
@@ -270,8 +266,8 @@ def _search(
         ]
         output.json(answer)
         return EXIT_OK
-    rows: list[list[str | Text]] = [
-        [r.article.id, Text(r.article.title, style="bold"), snippet_text(r.snippet)]
+    rows: list[list[str | Styled]] = [
+        [r.article.id, Styled(r.article.title, "bold"), Styled(r.snippet, snippet=True)]
         for r in found.results
     ]
     output.table(
@@ -295,15 +291,14 @@ def _doctor(path: Path, restore: bool, output: Output) -> int:
             output.message(line)
     findings = check_library(path)
     for finding in findings:
-        mark = Text("ok  ", style="green") if finding.ok else Text("bad ", style="bold red")
-        output.message(mark + Text(finding.text))
+        mark = Styled("ok  ", "green") if finding.ok else Styled("bad ", "bold red")
+        output.message(mark, finding.text)
     if not all(f.ok for f in findings):
         return EXIT_FAILED
     library = Library(path)
     rebuilt = sync_index(library)
     output.message(
-        Text("ok  ", style="green")
-        + Text("search index: " + ("brought up to date" if rebuilt else "fine"))
+        Styled("ok  ", "green"), "search index: " + ("brought up to date" if rebuilt else "fine")
     )
     return EXIT_OK
 
@@ -332,8 +327,14 @@ def _handler(command: str) -> Handler:
     and every command answers, without the feed parsers or the doctor)."""
     if command in _COMMANDS:
         return _COMMANDS[command]
-    from newsreader.feed_commands import FEED_COMMANDS
     from newsreader.quote_commands import QUOTE_COMMANDS
+
+    if command in QUOTE_COMMANDS:
+        return QUOTE_COMMANDS[command]
     from newsreader.settings_commands import SETTINGS_COMMANDS
 
-    return {**FEED_COMMANDS, **QUOTE_COMMANDS, **SETTINGS_COMMANDS}[command]
+    if command in SETTINGS_COMMANDS:
+        return SETTINGS_COMMANDS[command]
+    from newsreader.feed_commands import FEED_COMMANDS
+
+    return FEED_COMMANDS[command]

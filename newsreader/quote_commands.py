@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from rich.text import Text
-
-from newsreader.cli_output import Output
+from newsreader.cli_output import Output, Styled
 from newsreader.commands import from_copy
 from newsreader.library import Library
 from newsreader.library.catalog_copy import CatalogReader
@@ -53,12 +51,12 @@ def _quotes(
             ]
         )
         return EXIT_OK
-    rows: list[list[str | Text]] = [
+    rows: list[list[str | Styled]] = [
         [
             q.article.id,
-            Text(sanitize_line(q.speaker or "—"), style="bold"),
-            Text(sanitize_line(q.text)),
-            Text(sanitize_line(q.article.title)),
+            Styled(sanitize_line(q.speaker or "—"), "bold"),
+            Styled(sanitize_line(q.text)),
+            Styled(sanitize_line(q.article.title)),
         ]
         for q in found
     ]
@@ -85,7 +83,7 @@ def _speakers(library: Library, args: argparse.Namespace, output: Output) -> int
         return EXIT_OK
     output.table(
         [("Speaker", {}), ("Quotations", {"justify": "right"})],
-        [[Text(sanitize_line(s.name)), f"{s.count:,}"] for s in found],
+        [[Styled(sanitize_line(s.name)), f"{s.count:,}"] for s in found],
     )
     return EXIT_OK
 

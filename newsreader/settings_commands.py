@@ -5,9 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from rich.text import Text
-
-from newsreader.cli_output import Output
+from newsreader.cli_output import Output, Styled
 from newsreader.config import Settings, describe, example_config, load_settings
 from newsreader.library import Library
 from newsreader.text.sanitize import sanitize_line
@@ -49,7 +47,7 @@ def _config(library: Library, args: argparse.Namespace, output: Output) -> int:
         return EXIT_OK
     output.table(
         [("Setting", {"style": "cyan", "no_wrap": True}), ("Value", {})],
-        [[name, Text(value)] for name, value in values],
+        [[name, Styled(value)] for name, value in values],
     )
     return EXIT_OK
 
@@ -64,7 +62,7 @@ def _saved(library: Library, args: argparse.Namespace, output: Output) -> int:
         return EXIT_OK
     output.table(
         [("Name", {"style": "bold"}), ("Query", {}), ("Articles", {"justify": "right"})],
-        [[Text(sanitize_line(s.name)), Text(s.query), f"{count:,}"] for s, count in found],
+        [[Styled(sanitize_line(s.name)), Styled(s.query), f"{count:,}"] for s, count in found],
     )
     if not found:
         output.message("No saved searches; press S in the reader to save the current search.")

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-
-from rich.text import Text
+from typing import TYPE_CHECKING
 
 from newsreader.text.query import Term
+
+if TYPE_CHECKING:
+    from rich.text import Text
 
 MATCH_STYLE = "bold reverse"
 # The index marks matched words in snippets with these; sanitised text never holds them.
@@ -23,6 +25,8 @@ def plain_snippet(snippet: str) -> str:
 
 def snippet_text(snippet: str, style: str = MATCH_STYLE) -> Text:
     """The snippet as `Text`, matched words styled; never parsed as markup."""
+    from rich.text import Text  # here: a command printing to a pipe never loads rich's text
+
     text = Text()
     position = 0
     for match in _SNIPPET_MARK.finditer(snippet):
