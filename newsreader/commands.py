@@ -10,10 +10,12 @@ from typing import Any
 from newsreader.cli_output import Output, Styled
 from newsreader.library import Library
 from newsreader.library.catalog_copy import (
+    CatalogCopy,
     CatalogReader,
     CopyCannot,
     after_catalog_read,
     in_step_copy,
+    lead_of,
     sync_copy,
 )
 from newsreader.library.search import muted_ids, search, sync_index
@@ -99,14 +101,17 @@ def article_json(
     is_muted: bool = False,
     catalog: CatalogReader | None = None,
 ) -> dict[str, Any]:
-    texts: CatalogReader = catalog if catalog is not None else library
-    body = texts.body(article.id)
+    if isinstance(catalog, CatalogCopy):
+        summary, lead, words = catalog.texts_of(article.id)
+    else:
+        body = library.body(article.id)
+        summary, lead, words = library.summary(article.id), lead_of(body), count_words(body)
     return {
         "id": article.id,
         "title": article.title,
         "tags": list(article.tags),
-        "summary": texts.summary(article.id),
-        "lead": " ".join(body.split()[:40]),
+        "summary": summary,
+        "lead": lead,
         "bookmarked": state.bookmarked,
         "read": state.read,
         "source": article.source,
@@ -114,7 +119,7 @@ def article_json(
         "author": article.author,
         "published": article.published,
         "added": article.added,
-        "words": count_words(body),
+        "words": words,
         "tags_raw": article.tags_raw,
         "muted": is_muted,
     }

@@ -97,6 +97,23 @@ def test_commands_answer_from_the_copy_without_reading_the_catalog(
         assert catalog_reads == [], argv
 
 
+def test_search_json_reads_no_body_file_either(
+    cli: Cli, filled: None, library_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The summary, lead and word count come with the copy's rows (the version covers them)."""
+    expected = cli("search", "--json", "harbour town")
+    parsed: list[Path] = []
+    real = storage.parse_tables
+
+    def spy(path: Path, payload: bytes) -> storage.Tables:
+        parsed.append(path)
+        return real(path, payload)
+
+    monkeypatch.setattr(storage, "parse_tables", spy)
+    assert cli("search", "--json", "harbour town") == expected
+    assert [p for p in parsed if p.name != "library.state.json"] == []
+
+
 def test_a_changed_catalog_is_never_answered_from_the_old_copy(
     cli: Cli,
     filled: None,

@@ -39,20 +39,23 @@ from newsreader.library.derived import Signature, difference
 from newsreader.library.errors import LibraryError
 from newsreader.library.library import Library, _article
 from newsreader.library.search_index import id_of, rowid_of
-from newsreader.model import Article, TagCount
+from newsreader.model import Article, TagCount, count_words
 
 # Articles read one at a time beyond this: the question is about the whole catalog (a date
 # filter with no words); the catalog answers it faster than one row at a time.
 SINGLE_READS = 1000
 TABLES = ("catalog_copy", "catalog_facts")
 # The copy's own layout: another one is emptied and filled again by the next command.
-COPY_SCHEMA = "2"
+COPY_SCHEMA = "3"
+LEAD_WORDS = 40
 ID_DIGITS = 16
 HEX_DIGITS = "0123456789abcdef"
 SIGN = 1 << 63
 _SCHEMA = (
+    # `texts`: the summary, the body's lead and its word count, as JSON (the body's file is
+    # not read for them; the version covers the body).
     "CREATE TABLE IF NOT EXISTS catalog_copy(rowid INTEGER PRIMARY KEY,"
-    " id TEXT NOT NULL, version TEXT NOT NULL, record BLOB NOT NULL)",
+    " id TEXT NOT NULL, version TEXT NOT NULL, record BLOB NOT NULL, texts BLOB NOT NULL)",
     "CREATE TABLE IF NOT EXISTS catalog_facts(key TEXT PRIMARY KEY, value BLOB NOT NULL)",
 )
 
@@ -74,8 +77,6 @@ class CatalogReader(Protocol):
     def tag_counts(self) -> list[TagCount]: ...
     def tagged(self, tag: str) -> set[str]: ...
     def of_feed(self, name: str) -> set[str]: ...
-    def body(self, doc_id: str) -> str: ...
-    def summary(self, doc_id: str) -> str: ...
 
 
 def _rowids_to_bytes(rowids: Iterable[int]) -> bytes:
@@ -148,31 +149,35 @@ def sync_copy(library: Library, force: bool = False) -> bool:
         versions = library.versions()
         records = library.catalog_records()
     with index.reading() as db:
-        before = _copied(db)
-    # Computed before the write transaction: the library's lock is never awaited inside it.
-    fresh = force or before is None or difference(versions, before)
-    facts = _facts(library, signature) if fresh else []
+        before = None if force else _copied(db)
+    # Read before the write transaction: the library's lock is never awaited inside it.
+    planned = difference(versions, before or {})
+    facts: list[tuple[str, bytes | str]] = []
+    texts: dict[str, bytes] = {}
+    if before is None or planned:
+        facts, texts = _read_catalog(library, signature, planned.apply)
     with index.reading() as db:
         db.execute("BEGIN IMMEDIATE")
         try:
-            have = _copied(db)
-            if force or have is None:  # `reindex`; no copy yet, or another layout
+            have = None if force else _copied(db)
+            if have is None:  # `reindex`; no copy yet, or another layout
                 for table in TABLES:
                     db.execute(f"DROP TABLE IF EXISTS {table}")
                 for statement in _SCHEMA:
                     db.execute(statement)
                 have = {}
             diff = difference(versions, have)
-            if diff and not facts:  # another process changed the copy meanwhile: next time
-                raise CopyCannot("the copy changed meanwhile")
+            if (diff and not facts) or not all(d in texts for d in diff.apply):
+                raise CopyCannot("another process changed the copy meanwhile: next time")
             db.executemany(
                 "DELETE FROM catalog_copy WHERE rowid = ?", ((rowid_of(d),) for d in diff.drop)
             )
             # In rowid order: the table's pages fill one after another (random ids: 4x slower).
             rows = sorted(
-                (rowid_of(d), d, versions[d], orjson.dumps(records[d])) for d in diff.apply
+                (rowid_of(d), d, versions[d], orjson.dumps(records[d]), texts[d])
+                for d in diff.apply
             )
-            db.executemany("INSERT OR REPLACE INTO catalog_copy VALUES (?, ?, ?, ?)", rows)
+            db.executemany("INSERT OR REPLACE INTO catalog_copy VALUES (?, ?, ?, ?, ?)", rows)
             # Unless rows changed, the facts stay: they follow from the `(id, version)` pairs
             # (a record changes only with its version; the catalog keeps import order).
             facts += [("in_step", repr(signature)), ("schema", COPY_SCHEMA)]
@@ -191,20 +196,33 @@ def _copied(db: sqlite3.Connection) -> dict[str, str] | None:
     return dict(db.execute("SELECT id, version FROM catalog_copy").fetchall())
 
 
-def _facts(library: Library, signature: Signature) -> list[tuple[str, bytes | str]]:
-    """What commands need of the whole catalog, computed by the library from the catalog at
-    `signature`; `CopyCannot` (nothing is written) when the catalog has changed since."""
+def _read_catalog(
+    library: Library, signature: Signature, doc_ids: list[str]
+) -> tuple[list[tuple[str, bytes | str]], dict[str, bytes]]:
+    """What commands need of the whole catalog, computed by the library itself, and the
+    summary, lead and word count of `doc_ids` (their bodies read file by file), all from the
+    catalog at `signature`, under the lock; `CopyCannot` when the catalog has changed since."""
     with library.locked():
         if library.catalog_signature() != signature:
             raise CopyCannot("the catalog changed meanwhile")
         order = library.rowids_newest_first()
         tags = [(t.name, t.count) for t in library.tag_counts()]
         languages = library.languages()
-    return [
+        texts = {
+            doc_id: orjson.dumps([summary, lead_of(body), count_words(body)])
+            for doc_id, summary, body in library.texts(doc_ids)
+        }
+    facts: list[tuple[str, bytes | str]] = [
         ("order", _rowids_to_bytes(order)),
         ("tags", orjson.dumps(tags)),
         ("languages", orjson.dumps(languages)),
     ]
+    return facts, texts
+
+
+def lead_of(body: str) -> str:
+    """The first words of a body (`--json`'s `lead`)."""
+    return " ".join(body.split()[:LEAD_WORDS])
 
 
 def _layout(db: sqlite3.Connection) -> str:
@@ -224,6 +242,7 @@ class CatalogCopy:
     def __init__(self, library: Library) -> None:
         self.library = library
         self._records: dict[str, dict[str, Any]] = {}
+        self._texts: dict[str, bytes] = {}
         self._order: list[int] | None = None
         self._single_reads = 0
 
@@ -243,12 +262,13 @@ class CatalogCopy:
             listed = orjson.dumps([rowid_of(d) for d in wanted]).decode()
             with self.library.index.reading() as db:
                 rows = db.execute(
-                    "SELECT rowid, record FROM catalog_copy"
+                    "SELECT id, record, texts FROM catalog_copy"
                     " WHERE rowid IN (SELECT value FROM json_each(?))",
                     (listed,),
                 ).fetchall()
-            for rowid, record in rows:
-                self._records[id_of(rowid)] = orjson.loads(record)
+            for doc_id, record, texts in rows:
+                self._records[doc_id] = orjson.loads(record)
+                self._texts[doc_id] = texts
             missing = [d for d in wanted if d not in self._records]
             if missing:
                 raise CopyCannot(f"the copy lacks {missing[0]}")
@@ -306,14 +326,9 @@ class CatalogCopy:
     def of_feed(self, name: str) -> set[str]:
         raise CopyCannot("feed filters read the catalog")
 
-    def _texts(self, doc_id: str) -> Mapping[str, Any]:
-        return self.library.stored_texts(doc_id, self.record(doc_id)) or {}
-
-    def body(self, doc_id: str) -> str:
-        return str(self._texts(doc_id).get("body", ""))
-
-    def summary(self, doc_id: str) -> str:
-        texts = self._texts(doc_id)
-        if "summary" in texts:
-            return str(texts["summary"])
-        return str(self.record(doc_id).get("summary", ""))  # as `Library.summary` falls back
+    def texts_of(self, doc_id: str) -> tuple[str, str, int]:
+        """The summary, the body's lead (`lead_of`) and its word count, as `--json` shows
+        them: the body's file is not read."""
+        self.record(doc_id)  # the row is there (or `CopyCannot`), its texts read with it
+        summary, lead, words = orjson.loads(self._texts[doc_id])
+        return str(summary), str(lead), int(words)

@@ -157,11 +157,6 @@ class Library:
         index's copy of the catalog copies (see `catalog_copy`). Not to be changed."""
         return self._records()
 
-    def stored_texts(self, doc_id: str, record: Mapping[str, Any]) -> Mapping[str, Any] | None:
-        """The summary and body of an article whose catalog record the caller has (the
-        index's copy of it): its body file is read, the catalog is not."""
-        return self._bodies.get(file_of(doc_id, record), doc_id)
-
     def articles(self) -> list[Article]:
         """Every article, newest first; articles of the same date, the last imported first."""
         found = [_article(doc_id, record) for doc_id, record in self._records().items()]
