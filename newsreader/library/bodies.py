@@ -96,7 +96,7 @@ class BodyFiles:
         for number, doc_ids in by_file.items():
             table = self._db(f"{number:05d}").id_table(BODIES)
             # A body may be there already, left by an import that died before its catalog write.
-            table.insert_missing({doc_id: texts[doc_id] for doc_id in doc_ids})
+            table.insert_missing({doc_id: dict(texts[doc_id]) for doc_id in doc_ids})
 
     def rewrite(self, texts: Texts, names: Mapping[str, str]) -> None:
         """Replace the bodies of updated articles where they are, one write per file."""

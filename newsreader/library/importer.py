@@ -112,8 +112,8 @@ def _import(
         report.added, report.existing = library.add(
             parsed, now, ids, report.updated, written=written, legacy=legacy
         )
-    if writer is not None:
-        writer.add(pending)
+    if writer is not None and pending:
+        _hand_over(writer, pending)
     return feeds_to_add
 
 

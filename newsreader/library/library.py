@@ -152,6 +152,11 @@ class Library:
     def ids(self) -> list[str]:
         return list(self._records())
 
+    def stored_texts(self, doc_id: str, record: Mapping[str, Any]) -> Mapping[str, Any] | None:
+        """The summary and body of an article whose catalog record the caller has (the
+        index's copy of it): its body file is read, the catalog is not."""
+        return self._bodies.get(file_of(doc_id, record), doc_id)
+
     def catalog_records(self) -> Mapping[str, Mapping[str, Any]]:
         """The catalog's records by id, in the file's (import) order, as stored: what the
         index's copy of the catalog copies (see `catalog_copy`). Not to be changed."""
@@ -470,7 +475,7 @@ class Library:
             changed: dict[str, ParsedArticle] = {}
             for index, item in enumerate(parsed):
                 doc_id = ids[index] if ids is not None else article_id(item)
-                if legacy is not None and doc_id not in records:
+                if legacy is not None and legacy[index] and doc_id not in records:
                     doc_id = next((old for old in legacy[index] if old in records), doc_id)
                 if doc_id in records or doc_id in fresh:
                     existing.append(doc_id)

@@ -39,14 +39,15 @@ class IdTable(Table):
 
         self._update_table(cast(Any, updater))
 
-    def insert_missing(self, documents: Mapping[str, Mapping[str, Any]]) -> None:
+    def insert_missing(self, documents: Mapping[str, dict[str, Any]]) -> None:
         """Add the documents whose ids the table lacks; the others stay as they are. One read
-        and one write (asking `contains_id` first stats the file once per id)."""
+        and one write (asking `contains_id` first stats the file once per id). The documents
+        are kept as given, not copied: the caller hands them over."""
 
         def updater(table: dict[Any, Any]) -> None:
             for doc_id, fields in documents.items():
                 if doc_id not in table:
-                    table[doc_id] = dict(fields)
+                    table[doc_id] = fields
 
         self._update_table(cast(Any, updater))
 

@@ -69,8 +69,16 @@ def _walk(folder: Path, found: FoundFiles, seen_dirs: set[tuple[int, int]]) -> N
         found.rejected.append(Rejection(folder, f"folder cannot be read: {error.strerror}"))
         return
     for entry in entries:
-        if entry.name.startswith("."):
+        name = entry.name
+        if name.startswith("."):
             continue  # hidden files and folders: editor backups, .git, .DS_Store
+        if entry.is_file(follow_symlinks=False):
+            # A plain file, known from the folder listing alone (no stat, no Path to skip it).
+            if _suffix(name).lower() in ARTICLE_SUFFIXES:
+                found.files.append(folder / name)
+            else:
+                found.skipped += 1
+            continue
         path = Path(entry.path)
         try:
             entry_info = entry.stat()
@@ -84,6 +92,12 @@ def _walk(folder: Path, found: FoundFiles, seen_dirs: set[tuple[int, int]]) -> N
             _walk(path, found, seen_dirs)
         else:
             _take_file(path, entry_info, found, named=False)
+
+
+def _suffix(name: str) -> str:
+    """`PurePath(name).suffix`, without making a path."""
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
 
 
 def _take_file(path: Path, info: os.stat_result, found: FoundFiles, named: bool) -> None:
