@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from newsreader.library import Library, storage
+from newsreader.library import Library, catalog_copy, storage
 from newsreader.library.catalog_copy import CatalogCopy, in_step_copy, sync_copy
 from newsreader.library.search_index import rowid_of
 from newsreader.resources import resource_dir
@@ -112,6 +112,23 @@ def test_search_json_reads_no_body_file_either(
     monkeypatch.setattr(storage, "parse_tables", spy)
     assert cli("search", "--json", "harbour town") == expected
     assert [p for p in parsed if p.name != "library.state.json"] == []
+
+
+def test_texts_left_to_the_body_files_after_a_large_import_are_the_same(
+    cli: Cli,
+    filled: None,
+    library_path: Path,
+    catalog_reads: list[Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(catalog_copy, "EAGER_TEXTS", 0)  # every import is a large one
+    assert cli("reindex").code == 0
+    catalog_reads.clear()
+    from_copy = cli("search", "--json", "harbour")
+    assert catalog_reads == []
+    touch(library_path)
+    assert cli("search", "--json", "harbour") == from_copy
+    assert catalog_reads
 
 
 def test_a_changed_catalog_is_never_answered_from_the_old_copy(

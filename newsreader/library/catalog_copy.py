@@ -46,16 +46,21 @@ from newsreader.model import Article, TagCount, count_words
 SINGLE_READS = 1000
 TABLES = ("catalog_copy", "catalog_facts")
 # The copy's own layout: another one is emptied and filled again by the next command.
-COPY_SCHEMA = "3"
+COPY_SCHEMA = "5"
+# Texts are copied when this many articles or fewer are new or changed (a feed's refresh, an
+# import of some files): a body file read for each 500. A larger import leaves them to be read
+# from the body files when shown (reading 100,000 bodies would cost the next command seconds).
+EAGER_TEXTS = 20_000
 LEAD_WORDS = 40
 ID_DIGITS = 16
 HEX_DIGITS = "0123456789abcdef"
 SIGN = 1 << 63
 _SCHEMA = (
-    # `texts`: the summary, the body's lead and its word count, as JSON (the body's file is
-    # not read for them; the version covers the body).
+    # `texts`: the summary, the body's word count and (unless the summary begins with it) its
+    # lead, as JSON: the body's file is not read for them (the version covers the body). NULL:
+    # not copied (see `EAGER_TEXTS`).
     "CREATE TABLE IF NOT EXISTS catalog_copy(rowid INTEGER PRIMARY KEY,"
-    " id TEXT NOT NULL, version TEXT NOT NULL, record BLOB NOT NULL, texts BLOB NOT NULL)",
+    " id TEXT NOT NULL, version TEXT NOT NULL, record BLOB NOT NULL, texts BLOB)",
     "CREATE TABLE IF NOT EXISTS catalog_facts(key TEXT PRIMARY KEY, value BLOB NOT NULL)",
 )
 
@@ -154,8 +159,9 @@ def sync_copy(library: Library, force: bool = False) -> bool:
     planned = difference(versions, before or {})
     facts: list[tuple[str, bytes | str]] = []
     texts: dict[str, bytes] = {}
+    eager = len(planned.apply) <= EAGER_TEXTS
     if before is None or planned:
-        facts, texts = _read_catalog(library, signature, planned.apply)
+        facts, texts = _read_catalog(library, signature, planned.apply if eager else [])
     with index.reading() as db:
         db.execute("BEGIN IMMEDIATE")
         try:
@@ -167,14 +173,14 @@ def sync_copy(library: Library, force: bool = False) -> bool:
                     db.execute(statement)
                 have = {}
             diff = difference(versions, have)
-            if (diff and not facts) or not all(d in texts for d in diff.apply):
+            if (diff and not facts) or (eager and not all(d in texts for d in diff.apply)):
                 raise CopyCannot("another process changed the copy meanwhile: next time")
             db.executemany(
                 "DELETE FROM catalog_copy WHERE rowid = ?", ((rowid_of(d),) for d in diff.drop)
             )
             # In rowid order: the table's pages fill one after another (random ids: 4x slower).
             rows = sorted(
-                (rowid_of(d), d, versions[d], orjson.dumps(records[d]), texts[d])
+                (rowid_of(d), d, versions[d], orjson.dumps(records[d]), texts.get(d))
                 for d in diff.apply
             )
             db.executemany("INSERT OR REPLACE INTO catalog_copy VALUES (?, ?, ?, ?, ?)", rows)
@@ -209,7 +215,7 @@ def _read_catalog(
         tags = [(t.name, t.count) for t in library.tag_counts()]
         languages = library.languages()
         texts = {
-            doc_id: orjson.dumps([summary, lead_of(body), count_words(body)])
+            doc_id: _texts(summary, lead_of(body), count_words(body))
             for doc_id, summary, body in library.texts(doc_ids)
         }
     facts: list[tuple[str, bytes | str]] = [
@@ -221,8 +227,16 @@ def _read_catalog(
 
 
 def lead_of(body: str) -> str:
-    """The first words of a body (`--json`'s `lead`)."""
-    return " ".join(body.split()[:LEAD_WORDS])
+    """The first words of a body (`--json`'s `lead`); the rest is not split."""
+    return " ".join(body.split(maxsplit=LEAD_WORDS)[:LEAD_WORDS])
+
+
+def _texts(summary: str, lead: str, words: int) -> bytes:
+    """As the copy stores them: the lead only when the summary does not begin with it (a
+    WordPress excerpt is the body's first 55 words: most leads are the summary's first 40)."""
+    if lead == lead_of(summary):
+        return orjson.dumps([summary, words])
+    return orjson.dumps([summary, words, lead])
 
 
 def _layout(db: sqlite3.Connection) -> str:
@@ -242,7 +256,7 @@ class CatalogCopy:
     def __init__(self, library: Library) -> None:
         self.library = library
         self._records: dict[str, dict[str, Any]] = {}
-        self._texts: dict[str, bytes] = {}
+        self._texts: dict[str, bytes | None] = {}
         self._order: list[int] | None = None
         self._single_reads = 0
 
@@ -329,6 +343,16 @@ class CatalogCopy:
     def texts_of(self, doc_id: str) -> tuple[str, str, int]:
         """The summary, the body's lead (`lead_of`) and its word count, as `--json` shows
         them: the body's file is not read."""
-        self.record(doc_id)  # the row is there (or `CopyCannot`), its texts read with it
-        summary, lead, words = orjson.loads(self._texts[doc_id])
-        return str(summary), str(lead), int(words)
+        record = self.record(doc_id)  # the row is there (or `CopyCannot`), its texts with it
+        copied = self._texts[doc_id]
+        if copied is not None:
+            summary, words, *lead = orjson.loads(copied)
+            return str(summary), str(lead[0]) if lead else lead_of(summary), int(words)
+        # Not copied (a large import): from the body's file, as `Library.body` and `summary`.
+        stored = self.library.stored_texts(doc_id, record)
+        body = str(stored["body"]) if stored else ""
+        if stored and "summary" in stored:
+            summary = str(stored["summary"])
+        else:
+            summary = str(record.get("summary", ""))
+        return summary, lead_of(body), count_words(body)
