@@ -119,3 +119,13 @@ def test_arbitrary_text_around_valid_structure(title: str, body: str, tags: str)
     for field in (article.title, article.summary, article.body, article.tags_raw, *article.tags):
         assert is_clean(field)
         assert "\x1b" not in field
+
+
+def test_every_character_sanitize_acts_on_is_unprintable() -> None:
+    # The parser skips `sanitize` for text whose lines are all printable: that is only right
+    # while everything sanitize removes or changes is unprintable (a newline it keeps).
+    from newsreader.text.sanitize import _NEEDS_WORK
+
+    every = "".join(map(chr, range(0x110000)))
+    acted_on = {match.group() for match in _NEEDS_WORK.finditer(every)}
+    assert acted_on and not [char for char in acted_on if char.isprintable() or char == "\n"]

@@ -44,8 +44,14 @@ def parse_seed_text(
 
     The parts are separated by blank lines or single newlines; each non-empty line is a paragraph.
     """
-    clean = sanitize(text)
-    lines = [line for line in map(str.strip, clean.split("\n")) if line]
+    clean = text
+    pieces = text.split("\n")
+    # Everything `sanitize` removes or changes is unprintable: lines all printable (nearly
+    # every article) need no look for it, which costs twice as much.
+    if not all(map(str.isprintable, pieces)):
+        clean = sanitize(text)
+        pieces = clean.split("\n")
+    lines = [line for line in map(str.strip, pieces) if line]
     if lines and not _HAS_LETTER_OR_DIGIT.search(lines[0]) and len(lines[0]) <= 8:
         lines = lines[1:]  # a leftover button symbol such as "+"
     if not lines:

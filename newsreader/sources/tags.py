@@ -61,7 +61,11 @@ class Vocabulary:
 
     def holds_any(self, fragments: Iterable[str]) -> bool:
         """Whether any of these strings is written somewhere in the texts (case counts)."""
-        return any(fragment in text for fragment in fragments for text in self._texts)
+        for fragment in fragments:
+            for text in self._texts:
+                if fragment in text:
+                    return True
+        return False
 
     def may_hold(self, word: str) -> bool:
         """False when `word` (casefolded) is surely not among `words()`, found far quicker
@@ -141,7 +145,7 @@ class TagSplitter:
         # The article's own camel words matter only where the tags have a lower→upper change,
         # and only those written in the tags: such a word has that change in it, so the text
         # holds the same two letters side by side (most texts hold none: no word is sought).
-        changes = [match.group() for match in _LOWER_UPPER.finditer(raw)]
+        changes: list[str] = _LOWER_UPPER.findall(raw)
         own: frozenset[str] = frozenset()
         if changes and vocabulary.holds_any(changes):
             own = vocabulary.camel_words() - self._camel
