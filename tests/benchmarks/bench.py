@@ -346,10 +346,91 @@ def measure_newsreader(work: Path, folder: Path, size: int, runs: int) -> dict[s
     keys = bench_keys(db, 40)
     print(
         f"key press, CPU per key over an unbound key ({keys['idle_ms']:.1f} ms): "
-        f"list move {keys['move_ms']:.1f} ms, bookmark {keys['bookmark_ms']:.1f} ms",
+        + ", ".join(
+            f"{name} median {keys[f'{name}_ms']:.1f} ms, p95 {keys[f'{name}_p95_ms']:.1f} ms"
+            for name in ("move", "bookmark", "open")
+            if f"{name}_ms" in keys
+        ),
         flush=True,
     )
-    return {**imported, **screen, "search": searches, "on_screen": on_screen, **keys}
+    commands = bench_commands(db, runs)
+    print(
+        "commands, whole process (median): "
+        + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in commands.items()),
+        flush=True,
+    )
+    disk = disk_use(db)
+    print(
+        f"disk: the library's own files {disk['library_mb']:.0f} MB, derived "
+        f"{disk['derived_mb']:.0f} MB ({disk['derived_mb'] / disk['library_mb']:.2f}×); "
+        "largest tables of the index: "
+        + ", ".join(f"{name} {mb:.0f} MB" for name, mb in disk["tables"]),
+        flush=True,
+    )
+    return {
+        **imported,
+        **screen,
+        "search": searches,
+        "on_screen": on_screen,
+        **keys,
+        "commands": commands,
+        **disk,
+    }
+
+
+COMMANDS = {
+    "search": ["search", RARE_WORD],
+    "search --json": ["search", "--json", COMMON_WORD],
+    "tags": ["tags"],
+    "quotes": ["quotes"],
+    "bookmark": ["bookmark", "ID"],
+    "list": ["list"],
+}
+
+
+def bench_commands(db: Path, runs: int) -> dict[str, float]:
+    """Whole processes, as a person (or a script) runs them, after one untimed run each (which
+    brings derived data in step); `list` needs the whole catalog and is there to compare."""
+    from newsreader.library import Library
+
+    some_id = Library(db).ids_newest_first()[0][:8] if db.exists() else ""
+    found = {}
+    for name, argv in COMMANDS.items():
+        argv = [some_id if arg == "ID" else arg for arg in argv]
+        command = [sys.executable, "-m", "newsreader", "--db", str(db), *argv]
+        subprocess.run(command, check=True, capture_output=True)
+        times = []
+        for _ in range(max(runs, 5)):
+            start = time.perf_counter()
+            subprocess.run(command, check=True, capture_output=True)
+            times.append(time.perf_counter() - start)
+        found[name] = median(times)
+    return found
+
+
+def disk_use(db: Path) -> dict[str, Any]:
+    """The library's own files against what is derived from them (the search index with its
+    quotations and catalog copy, the first page), and the index's largest tables (dbstat)."""
+    folder, stem = db.parent, db.name.removesuffix(".json")
+    derived = [folder / f"{stem}.search.sqlite", folder / f"{stem}.first-page.json"]
+    own = [p for p in folder.iterdir() if p.name.startswith(stem) and p not in derived]
+
+    def size(path: Path) -> int:
+        if path.is_dir():
+            return sum(f.stat().st_size for f in path.iterdir() if not f.name.endswith(".bak"))
+        if path.name.endswith((".bak", ".lock", "-wal", "-shm")):
+            return 0
+        return path.stat().st_size if path.exists() else 0
+
+    with contextlib.closing(sqlite3.connect(derived[0])) as index:
+        tables = index.execute(
+            "SELECT name, sum(pgsize) / 1e6 FROM dbstat GROUP BY name ORDER BY 2 DESC LIMIT 5"
+        ).fetchall()
+    return {
+        "library_mb": sum(map(size, own)) / 1e6,
+        "derived_mb": sum(map(size, derived)) / 1e6,
+        "tables": [(str(name), float(mb)) for name, mb in tables],
+    }
 
 
 ROWS = (
