@@ -235,7 +235,14 @@ def _bookmark(
     for doc_id in resolved:
         article = catalog.article(doc_id)
         titles[doc_id] = article.title if article else ""
-    library.set_state(resolved, bookmarked=not args.remove)
+    from newsreader.library import first_page_update
+
+    with library.locked():  # the marks and the first page that shows them move together
+        page = first_page_update.current(library)
+        before = library.states_of(resolved)
+        library.set_state(resolved, bookmarked=not args.remove)
+        if page is not None:
+            first_page_update.marks_written(library, page, before, library.states_of(resolved))
     verb = "Removed the bookmark from" if args.remove else "Bookmarked"
     for doc_id in resolved:
         output.message(f"{verb} {doc_id}: ", titles[doc_id])

@@ -217,12 +217,11 @@ def test_an_import_writes_the_page_the_reader_draws_next(
     assert page.articles == library.articles()
     assert page.total == page.unread == len(library)
     assert page.people  # the sample quotes Sergey Shoigu, among others
-    cli("bookmark", library.ids()[0])
-    # A mark changes the counts: that page is stale now, and is not drawn.
-    assert (
-        first_page.read(first_page.path_of(library_path), library.first_page_sources(), VIEW)
-        is None
-    )
+    assert cli("bookmark", library.ids()[0]).code == 0
+    # The command moved the page with the mark: still current, with the bookmark counted.
+    marked = first_page.read(first_page.path_of(library_path), library.first_page_sources(), VIEW)
+    assert marked is not None
+    assert marked.bookmarked == 1 and marked.states[library.ids()[0]].bookmarked
 
 
 def test_a_command_builds_only_the_first_rows_yet_writes_the_page_the_reader_would(

@@ -382,7 +382,7 @@ COMMANDS = {
     "search": ["search", RARE_WORD],
     "search --json": ["search", "--json", COMMON_WORD],
     "tags": ["tags"],
-    "quotes": ["quotes"],
+    "quotes": ["quotes", "ID"],
     "bookmark": ["bookmark", "ID"],
     "list": ["list"],
 }
