@@ -184,6 +184,22 @@ def test_what_the_copy_cannot_answer_the_catalog_does(
     assert catalog_reads
 
 
+def test_a_copy_that_cannot_be_read_leaves_the_answer_to_the_catalog(
+    cli: Cli, filled: None, library_path: Path, catalog_reads: list[Path]
+) -> None:
+    ids = Library(library_path).ids()
+    expected = [cli("bookmark", ids[0][:6]), cli("tags", "--json")]
+    db = sqlite3.connect(library_path.with_name("library.search.sqlite"))
+    with db:
+        db.execute("DROP TABLE catalog_copy")  # the facts, and their mark, stay
+    db.close()
+    catalog_reads.clear()
+    assert cli("bookmark", ids[0][:6]) == expected[0]
+    assert catalog_reads
+    library_path.with_name("library.search.sqlite").write_bytes(b"not a database" * 100)
+    assert cli("tags", "--json") == expected[1]
+
+
 def test_the_copy_is_not_used_before_it_exists(cli: Cli, filled: None, library_path: Path) -> None:
     library = Library(library_path)
     assert in_step_copy(library) is None or library.index.path.exists()

@@ -40,7 +40,7 @@ import contextlib
 import sqlite3
 import sys
 from array import array
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Protocol
 
 import orjson
@@ -280,8 +280,18 @@ class CatalogCopy:
         self._order: list[int] | None = None
         self._single_reads = 0
 
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """The index's connection; an index that cannot be read (busy, damaged) is a copy
+        that cannot answer: the catalog does, as before (`tags` never needed the index)."""
+        try:
+            with self.library.index.reading() as db:
+                yield db
+        except LibraryError as error:
+            raise CopyCannot(str(error)) from error
+
     def _fact(self, key: str) -> bytes:
-        with self.library.index.reading() as db:
+        with self._reading() as db:
             row = db.execute("SELECT value FROM catalog_facts WHERE key = ?", (key,)).fetchone()
         if row is None:
             raise CopyCannot(f"the copy has no {key}")
@@ -294,7 +304,7 @@ class CatalogCopy:
         wanted = [d for d in dict.fromkeys(doc_ids) if d not in self._records]
         if wanted:
             listed = orjson.dumps([rowid_of(d) for d in wanted]).decode()
-            with self.library.index.reading() as db:
+            with self._reading() as db:
                 rows = db.execute(
                     "SELECT id, record, texts FROM catalog_copy"
                     " WHERE rowid IN (SELECT value FROM json_each(?))",
@@ -328,7 +338,7 @@ class CatalogCopy:
         # As signed keys the range splits where the top bit turns on (only for "").
         ranges = [(low, min(high, SIGN - 1)), (max(low, SIGN), high)]
         found: list[int] = []
-        with self.library.index.reading() as db:
+        with self._reading() as db:
             for start, end in ranges:
                 if start <= end and len(found) < 2:
                     found += [
