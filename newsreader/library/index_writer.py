@@ -124,6 +124,7 @@ def _write_index(
         index.use_bulk_cache()
         bulk = index.use_bulk_journal()
         with index.transaction() as writer:
+            writer.merge_in_bulk(True)
             while True:
                 try:
                     item = batches.get(timeout=HAND_OVER_SECONDS)
@@ -132,6 +133,7 @@ def _write_index(
                 if item is None:
                     raise _Abandoned
                 if item == _COMMIT:
+                    writer.merge_in_bulk(False)
                     break
                 assert not isinstance(item, str)
                 writer.apply(*item)
