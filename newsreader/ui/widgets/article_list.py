@@ -19,6 +19,7 @@ from textual.strip import Strip
 
 from newsreader.model import Article, ArticleState
 from newsreader.text.sanitize import for_display
+from newsreader.ui.widgets.scrollbars import update_bar
 
 ROW_HEIGHT = 2
 _NO_STATE = ArticleState()
@@ -125,6 +126,15 @@ class ArticleList(ScrollView, can_focus=True):
 
     def validate_cursor(self, value: int) -> int:
         return max(0, min(value, len(self.articles) - 1)) if self.articles else 0
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        """Textual's, but the scrollbar redraws only its cells that change (a move by a row
+        changes one or two of them; Textual draws all 40 again)."""
+        bar = self._vertical_scrollbar if self.show_vertical_scrollbar else None
+        if bar is None or not update_bar(bar, position=new_value):
+            super().watch_scroll_y(old_value, new_value)
+        elif round(old_value) != round(new_value):
+            self.refresh(self.size.region)
 
     def watch_cursor(self, old: int, new: int) -> None:
         self.scroll_to_region(

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.color import Color as RichColor
 from rich.segment import Segment
 from rich.style import Style as RichStyle
 from textual import events
@@ -21,7 +20,6 @@ from textual.binding import Binding, BindingType
 from textual.content import Content, Span
 from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
-from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.strip import Strip
 from textual.style import Style
 from textual.timer import Timer
@@ -30,7 +28,7 @@ from textual.widget import Widget
 from newsreader.model import Article, ArticleState, count_words, reading_minutes
 from newsreader.text.quotes import quote_spans
 from newsreader.text.sanitize import for_display
-from newsreader.ui.widgets.scrollbars import remember_drawings
+from newsreader.ui.widgets.scrollbars import remember_drawings, update_bar
 
 MEASURE = 88  # the longest line: long lines on wide terminals are hard to follow
 MARGIN = 2
@@ -261,29 +259,27 @@ class ArticleView(ScrollView, can_focus=True):
             self.virtual_size = size
 
     def _update_scrollbar(self, lines: int) -> bool:
-        """Give the scrollbar the new height, redrawing only the cells of it that change
-        (a longer article moves the end of the thumb by a cell or two; Textual would draw
-        all of its 40 lines again). False where this cannot be done: `_scroll_update` then.
-        """
+        """Give the scrollbar the new height, redrawing only its cells that change. False
+        where this cannot be done: `_scroll_update` then."""
         bar = self._vertical_scrollbar
-        if bar is None or not bar.display or not bar.size or bar.grabbed:
-            return False
-        before = _bar_cells(bar)
-        bar.set_reactive(ScrollBar.window_virtual_size, lines)
         window = self.container_size.height - self.scrollbar_size_horizontal
-        bar.set_reactive(ScrollBar.window_size, window)
-        after = _bar_cells(bar)
-        if before is None or after is None or len(before) != len(after):
+        if bar is None or not update_bar(bar, window_virtual_size=lines, window_size=window):
             return False
-        # A shorter article may end above the line read: scroll up to its end (this moves
-        # the thumb, and redraws the bar, as Textual would).
+        # A shorter article may end above the line read: scroll up to its end.
         self.scroll_y = self.validate_scroll_y(self.scroll_y)
-        pairs = enumerate(zip(before, after, strict=True))
-        changed = [row for row, (old, new) in pairs if old != new]
-        if changed:
-            first, last = changed[0], changed[-1]
-            bar.refresh(Region(0, first, bar.size.width, last - first + 1))
         return True
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        """Textual's, but the scrollbar redraws only its cells that change."""
+        bar = self._vertical_scrollbar
+        if (
+            not self.show_vertical_scrollbar
+            or bar is None
+            or not update_bar(bar, position=new_value)
+        ):
+            super().watch_scroll_y(old_value, new_value)
+        elif round(old_value) != round(new_value):
+            self.refresh(self.size.region)
 
     def _meta(self, article: Article) -> Content:
         meta = self._style("article-view--meta")
@@ -486,25 +482,3 @@ class _Body:
     wrapped: list[Content]
     offsets: list[int]
     lines: list[tuple[int, list[int]]]
-
-
-def _bar_cells(bar: ScrollBar) -> list[tuple[str, RichStyle | None]] | None:
-    """What a vertical scrollbar draws, cell by cell: Textual's own `ScrollBarRender.render_bar`
-    with the numbers and colours `ScrollBar.render` gives it."""
-    renderable = bar.render()
-    if not isinstance(renderable, ScrollBarRender):
-        return None
-    style = renderable.style
-    if not isinstance(style, RichStyle):
-        return None
-    bar_render = renderable.render_bar(
-        size=bar.size.height,
-        window_size=renderable.window_size,
-        virtual_size=renderable.virtual_size,
-        position=renderable.position,
-        vertical=True,
-        thickness=bar.size.width,
-        back_color=style.bgcolor or RichColor.parse("#555555"),
-        bar_color=style.color or RichColor.parse("bright_magenta"),
-    )
-    return [(segment.text, segment.style) for segment in bar_render.segments]

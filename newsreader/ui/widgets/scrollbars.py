@@ -1,4 +1,4 @@
-"""Scrollbars that remember their drawings.
+"""Scrollbars that draw less: they remember their drawings, and redraw only the cells that change.
 
 Textual draws a scrollbar through Rich (segments, lines, strips) each time one of its numbers
 changes: 1–2 ms a key press for the article pane's bar, whose height changes with every article.
@@ -12,7 +12,10 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Hashable
 
+from rich.color import Color as RichColor
+from rich.style import Style as RichStyle
 from textual.css.styles import RulesMap
+from textual.geometry import Region
 from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.strip import Strip
 from textual.style import Style
@@ -77,3 +80,64 @@ def remember_drawings(bar: ScrollBar) -> None:
             return _Remembered(bar, self, drawings)
 
     bar.renderer = RememberingRender  # type: ignore[misc]  # per instance: as documented
+
+
+def update_bar(
+    bar: ScrollBar,
+    *,
+    window_virtual_size: int | None = None,
+    window_size: int | None = None,
+    position: float | None = None,
+) -> bool:
+    """Give a vertical scrollbar new numbers, redrawing only the cells of it that change.
+
+    Textual draws all of a scrollbar again when one of its numbers changes: 40 lines when a
+    list moves by a row or an article of another length is shown, where the thumb's end moves
+    by a cell or two. False, with nothing changed, where this cannot be done (the bar hidden,
+    held by the mouse, or drawn another way): set the numbers the usual way then.
+    """
+    if not bar.vertical or not bar.display or not bar.size or bar.grabbed:
+        return False
+    before = _cells(bar)
+    if before is None:
+        return False
+    old = (bar.window_virtual_size, bar.window_size, bar.position)
+    if window_virtual_size is not None:
+        bar.set_reactive(ScrollBar.window_virtual_size, window_virtual_size)
+    if window_size is not None:
+        bar.set_reactive(ScrollBar.window_size, window_size)
+    if position is not None:
+        bar.set_reactive(ScrollBar.position, bar.validate_position(position))
+    after = _cells(bar)
+    if after is None or len(after) != len(before):
+        bar.set_reactive(ScrollBar.window_virtual_size, old[0])
+        bar.set_reactive(ScrollBar.window_size, old[1])
+        bar.set_reactive(ScrollBar.position, old[2])
+        return False
+    changed = [row for row, (was, now) in enumerate(zip(before, after, strict=True)) if was != now]
+    if changed:
+        first, last = changed[0], changed[-1]
+        bar.refresh(Region(0, first, bar.size.width, last - first + 1))
+    return True
+
+
+def _cells(bar: ScrollBar) -> list[tuple[str, RichStyle | None]] | None:
+    """What a vertical scrollbar draws, cell by cell: Textual's own `ScrollBarRender.render_bar`
+    with the numbers and colours `ScrollBar.render` gives it."""
+    renderable = bar.render()
+    if not isinstance(renderable, ScrollBarRender):
+        return None
+    style = renderable.style
+    if not isinstance(style, RichStyle):
+        return None
+    drawn = renderable.render_bar(
+        size=bar.size.height,
+        window_size=renderable.window_size,
+        virtual_size=renderable.virtual_size,
+        position=renderable.position,
+        vertical=True,
+        thickness=bar.size.width,
+        back_color=style.bgcolor or RichColor.parse("#555555"),
+        bar_color=style.color or RichColor.parse("bright_magenta"),
+    )
+    return [(segment.text, segment.style) for segment in drawn.segments]
