@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from newsreader.config import Settings
@@ -43,6 +43,7 @@ from newsreader.ui.screens.quotations import QuotationsScreen
 from newsreader.ui.screens.reader_day import ReaderDay
 from newsreader.ui.widgets.article_list import ArticleList
 from newsreader.ui.widgets.article_view import ArticleView
+from newsreader.ui.widgets.footer import KeyFooter
 from newsreader.ui.widgets.quotation_list import QuotationList
 from newsreader.ui.widgets.tag_sidebar import TagSidebar
 
@@ -138,7 +139,7 @@ class ReaderScreen(Screen[None]):
                 yield ArticleList(id="articles")
                 yield QuotationList(id="person-quotations")
             yield ArticleView(id="article")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#tags").border_title = "Tags"
