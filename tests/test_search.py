@@ -203,6 +203,36 @@ def test_huge_result_sets_are_not_ranked_and_say_so(
     assert "too many to rank" in found.message
 
 
+def test_a_set_too_large_to_rank_is_walked_newest_first_beyond_its_first_chunk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import newsreader.library.index_query as index_query
+    from newsreader.library import Library
+    from newsreader.library.search import search, sync_index
+    from newsreader.model import ParsedArticle
+
+    library = Library(tmp_path / "library.json")
+    library.add(
+        [
+            ParsedArticle(
+                f"Day {n}",
+                "s",
+                "The lighthouse keeper wrote." if n < 5 else "A quiet day.",
+                published=f"2024-01-{n + 1:02d}",
+            )
+            for n in range(25)
+        ]
+    )
+    sync_index(library)
+    monkeypatch.setattr(index_query, "RANK_LIMIT", 1)
+    monkeypatch.setattr(index_query, "NEWEST_CHUNK", 4)  # the 5 matches are the 5 oldest
+    found = search(library, "lighthouse", limit=10)
+    assert [r.article.title for r in found.results] == [f"Day {n}" for n in range(4, -1, -1)]
+    assert found.total == 5 and all("lighthouse" in r.snippet for r in found.results)
+    newest = search(library, "lighthouse", limit=3)
+    assert [r.article.title for r in newest.results] == ["Day 4", "Day 3", "Day 2"]
+
+
 def test_a_superseded_search_stops_and_the_index_stays_usable(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -181,31 +181,16 @@ def _newest_first(
     ranked: bool,
     estimated: int,
 ) -> HitPage:
-    """The newest `limit` matches, then snippets for just those. A set too large to rank is
-    dense: the library's newest articles are tried a chunk at a time, and the first chunk
-    almost always holds enough; a smaller set is listed whole (cheap: rowids only) and counted."""
+    """The newest `limit` matches with their snippets. A set too large to rank is dense: the
+    library's newest articles are tried a chunk at a time, sized by how dense it is, and each
+    chunk's matches come with their scores and snippets in the same pass (each pass reads the
+    words' whole lists in the index); a smaller set is listed whole (cheap: rowids only),
+    counted, and its newest get their snippets."""
     order = newest_first()
-    chosen: list[int] = []
-    if ranked:
-        matching = {r for (r,) in db.execute(f"SELECT rowid FROM fts WHERE {condition}", params)}
-        chosen = list(islice((r for r in order if r in matching), limit))
-        total, exact = len(matching), True
-    else:
-        for start in range(0, len(order), NEWEST_CHUNK):
-            chunk = order[start : start + NEWEST_CHUNK]
-            listed = orjson.dumps(chunk).decode()
-            found = {
-                r
-                for (r,) in db.execute(
-                    f"SELECT rowid FROM fts WHERE {condition}"
-                    " AND +rowid IN (SELECT value FROM json_each(:chunk))",
-                    {**params, "chunk": listed},
-                )
-            }
-            chosen += [r for r in chunk if r in found][: limit - len(chosen)]
-            if len(chosen) >= limit:
-                break
-        total, exact = max(estimated, len(chosen)), len(chosen) < limit
+    if not ranked:
+        return _newest_of_dense(db, condition, params, limit, order, estimated)
+    matching = {r for (r,) in db.execute(f"SELECT rowid FROM fts WHERE {condition}", params)}
+    chosen = list(islice((r for r in order if r in matching), limit))
     wanted = orjson.dumps(chosen).decode()
     rows = db.execute(
         f"SELECT rowid, rank, {_SNIPPET} FROM fts WHERE {condition}"
@@ -214,7 +199,39 @@ def _newest_first(
     ).fetchall()
     snippets = {rowid: (score, text) for rowid, score, text in rows}
     hits = [Hit(id_of(r), float(-snippets[r][0]), snippets[r][1]) for r in chosen if r in snippets]
-    return HitPage(hits, total if exact else max(total, len(hits)), exact, ranked)
+    return HitPage(hits, len(matching), True, True)
+
+
+def _newest_of_dense(
+    db: sqlite3.Connection,
+    condition: str,
+    params: dict[str, object],
+    limit: int,
+    order: Sequence[int],
+    estimated: int,
+) -> HitPage:
+    # Enough of the newest to hold `limit` matches at the set's density, with room to spare:
+    # 300 for a word in every article, never more than NEWEST_CHUNK at a time.
+    density = max(estimated, 1) / max(len(order), 1)
+    size = min(NEWEST_CHUNK, max(limit, int(limit * 1.5 / min(density, 1.0)) + 1))
+    hits: list[Hit] = []
+    start = 0
+    while start < len(order) and len(hits) < limit:
+        chunk = order[start : start + size]
+        start += size
+        rows = db.execute(
+            f"SELECT rowid, rank, {_SNIPPET} FROM fts WHERE {condition}"
+            " AND +rowid IN (SELECT value FROM json_each(:chunk))",
+            {**params, "chunk": orjson.dumps(chunk).decode()},
+        ).fetchall()
+        found = {rowid: (score, text) for rowid, score, text in rows}
+        for rowid in chunk:
+            if rowid in found and len(hits) < limit:
+                score, text = found[rowid]
+                hits.append(Hit(id_of(rowid), float(-score), text))
+        size = NEWEST_CHUNK  # a set sparser than estimated: wider chunks from now on
+    exact = len(hits) < limit  # the whole library was walked: every match is here
+    return HitPage(hits, len(hits) if exact else max(estimated, len(hits)), exact, False)
 
 
 def speaker_match(words: tuple[str, ...]) -> str:
