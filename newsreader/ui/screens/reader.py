@@ -45,6 +45,7 @@ from newsreader.ui.widgets.article_list import ArticleList
 from newsreader.ui.widgets.article_view import ArticleView
 from newsreader.ui.widgets.footer import KeyFooter
 from newsreader.ui.widgets.quotation_list import QuotationList
+from newsreader.ui.widgets.search_box import SearchBox
 from newsreader.ui.widgets.tag_sidebar import TagSidebar
 
 if TYPE_CHECKING:  # loaded when the people are first counted, not at start
@@ -131,7 +132,7 @@ class ReaderScreen(Screen[None]):
         with Horizontal(id="panes"):
             yield TagSidebar(id="tags")
             with Vertical(id="middle"):
-                yield Input(
+                yield SearchBox(
                     placeholder='Search: words, "a phrase", -word, tag:, title:, is:unread',
                     id="search",
                 )
