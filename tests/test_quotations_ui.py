@@ -50,8 +50,7 @@ async def settle(pilot: Pilot[None], condition: Callable[[], bool], rounds: int 
     for _ in range(rounds):
         if condition():
             return
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await loaded(pilot)
     assert condition(), "the reader did not come to show it"
 
 

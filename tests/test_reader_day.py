@@ -44,7 +44,7 @@ async def until(pilot: Pilot[None], condition: Callable[[], bool], seconds: floa
     deadline = time.monotonic() + seconds
     while not condition():
         assert time.monotonic() < deadline, "the condition never held"
-        await pilot.app.workers.wait_for_complete()
+        await loaded(pilot)
         await pilot.pause(0.05)
 
 

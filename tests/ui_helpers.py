@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
 
 from newsreader.library import Library
 from newsreader.library.search import sync_index
@@ -55,8 +56,14 @@ def make_library(path: Path, articles: list[ParsedArticle] | None = None) -> Lib
 
 
 async def loaded(pilot: Pilot[None]) -> None:
-    """Wait until the library has loaded into the screen and every message is handled."""
-    await pilot.app.workers.wait_for_complete()
+    """Wait until the library has loaded into the screen and every message is handled (a
+    search superseded by a newer keystroke is cancelled by design: wait for the newer one)."""
+    while True:
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except WorkerCancelled:
+            continue
+        break
     await pilot.pause()
 
 
