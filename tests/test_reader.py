@@ -204,6 +204,24 @@ async def test_a_keystroke_in_the_search_box_arranges_nothing_again(
         assert box not in layouts  # the results arriving may arrange the list: not the box
 
 
+async def test_keys_typed_at_once_after_slash_all_go_into_the_search_box(
+    library: Library,
+) -> None:
+    """Typed faster than the reader handles them (as while a big library loads): the box took
+    the focus a moment after `/`, and the `b`, `u` and `r` of `bur` bookmarked, marked and
+    refreshed in the list."""
+    from textual import events
+
+    app = reader_app(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        for key in ["slash", *"bur"]:
+            app.post_message(events.Key(key, None if key == "slash" else key))
+        await loaded(pilot)
+        assert app.screen.query_one("#search", Input).value == "bur"
+        assert not any(s.bookmarked or s.read for s in library.states().values())
+
+
 async def test_no_results_says_so_and_search_combines_with_the_tag(library: Library) -> None:
     app = reader_app(library)
     async with app.run_test(size=(120, 40)) as pilot:

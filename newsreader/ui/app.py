@@ -28,6 +28,7 @@ from newsreader.ui.screens.quotations import QuotationOptions, QuotationsScreen
 from newsreader.ui.screens.reader import ReaderScreen
 from newsreader.ui.widgets.article_list import ArticleList
 from newsreader.ui.widgets.article_view import ArticleView
+from newsreader.ui.widgets.key_handoff import hand_on
 from newsreader.ui.widgets.quotation_list import QuotationList
 from newsreader.ui.widgets.tag_sidebar import TagSidebar
 
@@ -117,6 +118,8 @@ class NewsReaderApp(App[None]):
         # Every key reaches the app once, unforwarded, before any widget sees it.
         if isinstance(event, events.Key) and not event.is_forwarded:
             self.last_keys.append(event.key)
+        elif isinstance(event, events.Key) and hand_on(self, event):
+            return  # text typed right after `/` goes into the search box
         await super().on_event(event)
 
     def _handle_exception(self, error: Exception) -> None:

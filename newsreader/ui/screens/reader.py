@@ -15,6 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
@@ -155,6 +156,13 @@ class ReaderScreen(Screen[None]):
         self.call_after_refresh(self.load_library)
         self.set_interval(DISK_CHECK_SECONDS, self._check_disk)
         self.day.schedule_refresh()
+
+    def focus_now(self, widget: Widget) -> None:
+        """Focus `widget` before the next key is handled: `Widget.focus()` waits for the
+        messages already queued, and keys typed at once after `/`, Enter or `t` (as while a
+        big library loads) ran the old pane's bindings (see `key_handoff`)."""
+        widget.refresh()
+        self.set_focus(widget)
 
     def on_unmount(self) -> None:
         self.first.flush()
@@ -522,7 +530,7 @@ class ReaderScreen(Screen[None]):
     def open_article(self, event: ArticleList.Opened) -> None:
         if not self.states.get(event.article.id, _NO_STATE).read:
             self._write_state(event.article, read=True)
-        self.query_one(ArticleView).focus()
+        self.focus_now(self.query_one(ArticleView))
 
     # -- bookmarks and read marks ----------------------------------------------------------
 
@@ -598,7 +606,7 @@ class ReaderScreen(Screen[None]):
             status.update(
                 'Words, "a phrase", -word, OR, tag:NATO, feed:, title:, is:unread, after:2024-01'
             )
-        box.focus()
+        self.focus_now(box)
 
     @on(Input.Changed, "#search")
     def search_changed(self, event: Input.Changed) -> None:
@@ -606,7 +614,7 @@ class ReaderScreen(Screen[None]):
 
     @on(Input.Submitted, "#search")
     def search_submitted(self) -> None:
-        self.query_one(ArticleList).focus()
+        self.focus_now(self.query_one(ArticleList))
 
     @work(thread=True, exclusive=True, group="search")
     def run_search(self, text: str) -> None:
@@ -682,14 +690,14 @@ class ReaderScreen(Screen[None]):
             if quotations.has_focus:
                 self.leave_person()
             else:
-                quotations.focus()
+                self.focus_now(quotations)
         elif box.has_focus:
-            articles.focus()
+            self.focus_now(articles)
         elif self.results is not None or box.display:
             self.clear_search()
-            articles.focus()
+            self.focus_now(articles)
         else:
-            articles.focus()
+            self.focus_now(articles)
 
     def action_sort_results(self) -> None:
         """s: search results by relevance, or newest first."""
@@ -774,4 +782,4 @@ class ReaderScreen(Screen[None]):
 
     def action_focus_tags(self) -> None:
         self.add_class("-show-tags")
-        self.query_one(TagSidebar).focus()
+        self.focus_now(self.query_one(TagSidebar))
