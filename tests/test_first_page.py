@@ -12,6 +12,7 @@ import pytest
 
 from newsreader.library import Library, first_page
 from newsreader.library.first_page import Sidebar
+from newsreader.library.selection import SidebarCounts
 from newsreader.model import Article, ArticleState, ParsedArticle, TagCount
 from newsreader.ui.app import NewsReaderApp
 from newsreader.ui.widgets.article_list import ArticleList
@@ -37,7 +38,8 @@ def _many(count: int) -> list[ParsedArticle]:
 
 def _page_of(library: Library) -> first_page.FirstPage:
     articles = library.articles()
-    sidebar = Sidebar(len(articles), 0, len(articles), (TagCount("Even", 1),), (), (), ())
+    counts = SidebarCounts(len(articles), 0, len(articles), (TagCount("Even", 1),))
+    sidebar = Sidebar(counts, (), ())
     return first_page.compute(
         VIEW, articles, {}, set(), False, "newest", sidebar, library.file_names
     )
@@ -60,8 +62,8 @@ def test_a_page_reads_back_as_written(library_path: Path) -> None:
     assert again is not None
     assert len(again.articles) == first_page.ROWS < 400  # the first rows, not the library
     assert again.articles == library.articles()[: first_page.ROWS]
-    assert again.shown == again.total == 400
-    assert again.tags == (TagCount("Even", 1),)
+    assert again.shown == again.sidebar.counts.total == 400
+    assert again.sidebar.counts.tags == (TagCount("Even", 1),)
     assert (
         again.files[again.articles[0].id]
         == library.file_names([again.articles[0].id])[again.articles[0].id]
@@ -203,8 +205,9 @@ async def test_the_reader_writes_the_page_it_will_draw_next_time(library_path: P
     assert page is not None
     assert page.articles == library.articles()
     assert page.states[first.id].bookmarked
-    assert page.bookmarked == 1 and page.total == 30 and page.unread == 30
-    assert {t.name for t in page.tags} == {"Even", "Odd"}
+    counts = page.sidebar.counts
+    assert counts.bookmarked == 1 and counts.total == 30 and counts.unread == 30
+    assert {t.name for t in counts.tags} == {"Even", "Odd"}
 
 
 def test_an_import_writes_the_page_the_reader_draws_next(
@@ -215,13 +218,13 @@ def test_an_import_writes_the_page_the_reader_draws_next(
     page = first_page.read(first_page.path_of(library_path), library.first_page_sources(), VIEW)
     assert page is not None
     assert page.articles == library.articles()
-    assert page.total == page.unread == len(library)
-    assert page.people  # the sample quotes Sergey Shoigu, among others
+    assert page.sidebar.counts.total == page.sidebar.counts.unread == len(library)
+    assert page.sidebar.people  # the sample quotes Sergey Shoigu, among others
     assert cli("bookmark", library.ids()[0]).code == 0
     # The command moved the page with the mark: still current, with the bookmark counted.
     marked = first_page.read(first_page.path_of(library_path), library.first_page_sources(), VIEW)
     assert marked is not None
-    assert marked.bookmarked == 1 and marked.states[library.ids()[0]].bookmarked
+    assert marked.sidebar.counts.bookmarked == 1 and marked.states[library.ids()[0]].bookmarked
 
 
 def test_a_command_builds_only_the_first_rows_yet_writes_the_page_the_reader_would(
@@ -238,10 +241,11 @@ def test_a_command_builds_only_the_first_rows_yet_writes_the_page_the_reader_wou
     page = first_page.read(first_page.path_of(library_path), library.first_page_sources(), VIEW)
     assert page is not None
     assert page.articles == newest[: first_page.ROWS]
-    assert page.shown == page.total == 400
-    assert (page.bookmarked, page.unread) == count_states(newest, library.states()) == (1, 398)
-    assert page.feeds == feed_counts(newest)
-    assert page.tags == tuple(library.tag_counts(newest))
+    counts = page.sidebar.counts
+    assert page.shown == counts.total == 400
+    assert (counts.bookmarked, counts.unread) == count_states(newest, library.states()) == (1, 398)
+    assert counts.feeds == feed_counts(newest)
+    assert counts.tags == tuple(library.tag_counts(newest))
     assert page.states[newest[5].id].bookmarked and page.states[newest[0].id].read
 
 
@@ -266,7 +270,9 @@ def test_marks_written_by_a_command_move_the_page_exactly_as_a_new_one_would_be(
     assert rewrite(library, "newest", False, [])
     fresh = first_page.read(first_page.path_of(library_path), library.first_page_sources(), VIEW)
     assert fresh is not None
-    assert (moved.bookmarked, moved.unread) == (fresh.bookmarked, fresh.unread) == (3, 397)
+    moved_counts, fresh_counts = moved.sidebar.counts, fresh.sidebar.counts
+    assert (moved_counts.bookmarked, moved_counts.unread) == (3, 397)
+    assert (fresh_counts.bookmarked, fresh_counts.unread) == (3, 397)
     assert moved.states == fresh.states
     assert moved.articles == fresh.articles
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import orjson
 
-from newsreader.library.selection import ALL, arrange, select
+from newsreader.library.selection import ALL, SidebarCounts, arrange, select
 from newsreader.library.storage import write_atomically
 from newsreader.model import Article, ArticleState, TagCount
 
@@ -33,6 +33,15 @@ _NO_STATE = ArticleState()
 
 
 @dataclass(frozen=True, slots=True)
+class Sidebar:
+    """The sidebar as the reader shows it: the counts, the most quoted, the saved searches."""
+
+    counts: SidebarCounts
+    people: tuple[TagCount, ...]
+    saved: tuple[tuple[str, str, int], ...]  # (name, query, count)
+
+
+@dataclass(frozen=True, slots=True)
 class FirstPage:
     """What the first screen shows: the default view's first rows and the sidebar's counts."""
 
@@ -41,13 +50,7 @@ class FirstPage:
     states: dict[str, ArticleState]
     files: dict[str, str]  # article id -> its body file, so opening one reads no catalog
     shown: int  # articles in the whole view (the list's length once loaded)
-    total: int
-    bookmarked: int
-    unread: int
-    tags: tuple[TagCount, ...]
-    feeds: tuple[TagCount, ...]
-    people: tuple[TagCount, ...]
-    saved: tuple[tuple[str, str, int], ...]  # (name, query, count)
+    sidebar: Sidebar
     muted: frozenset[str]
 
 
@@ -119,13 +122,17 @@ def _page(data: dict[str, Any]) -> FirstPage:
         states=states,
         files=files,
         shown=int(counts["shown"]),
-        total=int(counts["total"]),
-        bookmarked=int(counts["bookmarked"]),
-        unread=int(counts["unread"]),
-        tags=tag_counts("tags"),
-        feeds=tag_counts("feeds"),
-        people=tag_counts("people"),
-        saved=tuple((str(n), str(q), int(c)) for n, q, c in data["saved"]),
+        sidebar=Sidebar(
+            SidebarCounts(
+                int(counts["total"]),
+                int(counts["bookmarked"]),
+                int(counts["unread"]),
+                tag_counts("tags"),
+                tag_counts("feeds"),
+            ),
+            tag_counts("people"),
+            tuple((str(n), str(q), int(c)) for n, q, c in data["saved"]),
+        ),
         muted=frozenset(str(m) for m in data["muted"]),
     )
 
@@ -154,6 +161,7 @@ def write(
         ]
         for a in page.articles
     ]
+    counts = page.sidebar.counts
     data = {
         "format": FORMAT,
         "sources": sources,
@@ -161,14 +169,14 @@ def write(
         "rows": rows,
         "counts": {
             "shown": page.shown,
-            "total": page.total,
-            "bookmarked": page.bookmarked,
-            "unread": page.unread,
+            "total": counts.total,
+            "bookmarked": counts.bookmarked,
+            "unread": counts.unread,
         },
-        "tags": [[t.name, t.count] for t in page.tags],
-        "feeds": [[t.name, t.count] for t in page.feeds],
-        "people": [[t.name, t.count] for t in page.people],
-        "saved": [list(entry) for entry in page.saved],
+        "tags": [[t.name, t.count] for t in counts.tags],
+        "feeds": [[t.name, t.count] for t in counts.feeds],
+        "people": [[t.name, t.count] for t in page.sidebar.people],
+        "saved": [list(entry) for entry in page.sidebar.saved],
         "muted": sorted(page.muted),
     }
     write_atomically(path, orjson.dumps(data))
@@ -177,19 +185,6 @@ def write(
 def forget(path: Path) -> None:
     with contextlib.suppress(OSError):
         path.unlink()
-
-
-@dataclass(frozen=True, slots=True)
-class Sidebar:
-    """The sidebar as the reader shows it, for `compute`."""
-
-    total: int
-    bookmarked: int
-    unread: int
-    tags: tuple[TagCount, ...]
-    feeds: tuple[TagCount, ...]
-    people: tuple[TagCount, ...]
-    saved: tuple[tuple[str, str, int], ...]
 
 
 def compute(
@@ -218,12 +213,6 @@ def compute(
         states={a.id: states.get(a.id, _NO_STATE) for a in rows},
         files=files_of([a.id for a in rows]),
         shown=len(shown) if length is None else length,
-        total=sidebar.total,
-        bookmarked=sidebar.bookmarked,
-        unread=sidebar.unread,
-        tags=sidebar.tags,
-        feeds=sidebar.feeds,
-        people=sidebar.people,
-        saved=sidebar.saved,
+        sidebar=sidebar,
         muted=frozenset(muted),
     )

@@ -11,7 +11,12 @@ from newsreader.library import first_page
 from newsreader.library.errors import LibraryError
 from newsreader.library.first_page import Sidebar
 from newsreader.library.library import Library
-from newsreader.library.selection import count_states, feed_counts
+from newsreader.library.selection import (
+    SidebarCounts,
+    count_marks,
+    count_states,
+    feed_counts,
+)
 from newsreader.model import ArticleState, TagCount
 
 
@@ -44,10 +49,9 @@ def rewrite(library: Library, order: str, hide_read: bool, mute_queries: Sequenc
                 # The usual view: only its first rows are built (100,000 articles: 0.4 s less).
                 ids = [i for i in library.ids_newest_first() if i not in muted]
                 rows = [a for a in map(library.article, ids[: first_page.ROWS]) if a]
-                bookmarked, unread = _counted(ids, states)
-                sidebar = Sidebar(
-                    len(ids), bookmarked, unread, tags, library.feed_counts(), people, saved
-                )
+                bookmarked, unread = count_marks(ids, states)
+                counts = SidebarCounts(len(ids), bookmarked, unread, tags, library.feed_counts())
+                sidebar = Sidebar(counts, people, saved)
                 page = first_page.compute(
                     view, rows, states, muted, False, order, sidebar, library.file_names, len(ids)
                 )
@@ -55,9 +59,8 @@ def rewrite(library: Library, order: str, hide_read: bool, mute_queries: Sequenc
                 articles = library.articles()
                 shown = [a for a in articles if a.id not in muted] if muted else articles
                 bookmarked, unread = count_states(shown, states)
-                sidebar = Sidebar(
-                    len(shown), bookmarked, unread, tags, feed_counts(articles), people, saved
-                )
+                counts = SidebarCounts(len(shown), bookmarked, unread, tags, feed_counts(articles))
+                sidebar = Sidebar(counts, people, saved)
                 page = first_page.compute(
                     view, articles, states, muted, hide_read, order, sidebar, library.file_names
                 )
@@ -66,17 +69,6 @@ def rewrite(library: Library, order: str, hide_read: bool, mute_queries: Sequenc
     except (LibraryError, OSError):
         return False
     return True
-
-
-def _counted(ids: list[str], states: Mapping[str, ArticleState]) -> tuple[int, int]:
-    """(bookmarked, unread) among `ids`: as `selection.count_states`, without articles."""
-    bookmarked = read = 0
-    for doc_id in ids:
-        state = states.get(doc_id)
-        if state is not None:
-            bookmarked += state.bookmarked
-            read += state.read
-    return bookmarked, len(ids) - read
 
 
 def current(library: Library) -> first_page.FirstPage | None:
@@ -97,16 +89,19 @@ def marks_written(
     page is dropped instead, and the reader writes a new one."""
     path = first_page.path_of(library.path)
     hides_read = bool(orjson.loads(page.view)[1])
-    by_marks = any("is:" in query for _, query, _ in page.saved)
+    by_marks = any("is:" in query for _, query, _ in page.sidebar.saved)
     if by_marks or (hides_read and any(before[i].read != after[i].read for i in after)):
         first_page.forget(path)
         return
-    bookmarked, unread = page.bookmarked, page.unread
+    counts = page.sidebar.counts
+    bookmarked, unread = counts.bookmarked, counts.unread
     for doc_id, new in after.items():
         old = before[doc_id]
         if doc_id not in page.muted:
             bookmarked += new.bookmarked - old.bookmarked
             unread -= new.read - old.read
     states = {doc_id: after.get(doc_id, state) for doc_id, state in page.states.items()}
-    moved = dataclasses.replace(page, states=states, bookmarked=bookmarked, unread=unread)
+    counts = dataclasses.replace(counts, bookmarked=bookmarked, unread=unread)
+    sidebar = dataclasses.replace(page.sidebar, counts=counts)
+    moved = dataclasses.replace(page, states=states, sidebar=sidebar)
     first_page.write(path, first_page.signatures(library.first_page_sources()), moved)

@@ -107,13 +107,18 @@ def count_states(
     articles: Sequence[Article], states: Mapping[str, ArticleState]
 ) -> tuple[int, int]:
     """(bookmarked, unread) among `articles`."""
+    return count_marks([article.id for article in articles], states)
+
+
+def count_marks(ids: Sequence[str], states: Mapping[str, ArticleState]) -> tuple[int, int]:
+    """(bookmarked, unread) among the articles with these ids (no article need be built)."""
     bookmarked = read = 0
-    for article in articles:
-        state = states.get(article.id)
+    for doc_id in ids:
+        state = states.get(doc_id)
         if state is not None:
             bookmarked += state.bookmarked
             read += state.read
-    return bookmarked, len(articles) - read
+    return bookmarked, len(ids) - read
 
 
 def feed_counts(articles: Sequence[Article]) -> tuple[TagCount, ...]:

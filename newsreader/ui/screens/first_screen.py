@@ -66,26 +66,27 @@ class FirstScreen:
         screen.articles = page.articles
         screen.states = dict(page.states)
         screen.muted = set(page.muted)
-        screen.tag_counts, screen.feed_counts = page.tags, page.feeds
-        screen.bookmarked_count, screen.unread_count = page.bookmarked, page.unread
-        screen.people = page.people
+        counts, people, saved = page.sidebar.counts, page.sidebar.people, page.sidebar.saved
+        screen.tag_counts, screen.feed_counts = counts.tags, counts.feeds
+        screen.bookmarked_count, screen.unread_count = counts.bookmarked, counts.unread
+        screen.people = people
         sidebar = screen.query_one(TagSidebar)
         sidebar.show_counts(screen._counts())
-        sidebar.show_people(page.people)
-        if page.saved:
+        sidebar.show_people(people)
+        if saved:
             from newsreader.library.saved_searches import SavedSearch
 
-            screen.saved = [(SavedSearch(name, query), count) for name, query, count in page.saved]
-        sidebar.show_saved(
-            [TagCount(name, count) for name, _, count in page.saved], len(page.muted)
-        )
+            screen.saved = [(SavedSearch(name, query), count) for name, query, count in saved]
+        sidebar.show_saved([TagCount(name, count) for name, _, count in saved], len(page.muted))
         screen.query_one(ArticleList).show(page.articles, screen.states, length=page.shown)
         screen._set_list_title(page.shown)
         return True
 
     def total(self) -> int | None:
         """All's count while the first page stands in for the library."""
-        return self.shown.total if self.shown is not None and not self.screen.loaded else None
+        if self.shown is None or self.screen.loaded:
+            return None
+        return self.shown.sidebar.counts.total
 
     def loaded(self, catalog: Signature) -> None:
         """The library has loaded from the catalog with this signature: it is the authority."""
@@ -120,16 +121,8 @@ class FirstScreen:
 
     def _inputs(self) -> _Inputs:
         screen = self.screen
-        counts = screen._counts()
-        sidebar = Sidebar(
-            total=counts.total,
-            bookmarked=counts.bookmarked,
-            unread=counts.unread,
-            tags=counts.tags,
-            feeds=counts.feeds,
-            people=screen.people,
-            saved=tuple((s.name, s.query, count) for s, count in screen.saved),
-        )
+        saved = tuple((s.name, s.query, count) for s, count in screen.saved)
+        sidebar = Sidebar(screen._counts(), screen.people, saved)
         return _Inputs(
             articles=screen.articles,
             states=dict(screen.states),
