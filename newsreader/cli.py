@@ -119,7 +119,17 @@ def library_path(args: argparse.Namespace) -> Path:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    if arguments:
+        args = build_parser().parse_args(arguments)
+    else:  # `newsreader` alone opens the reader: what the parser would say, without its 5 ms
+        args = argparse.Namespace(db=None, command=None)
+    if args.command is None:
+        # The reader: no collections until its first frame is drawn (they walked every module
+        # being imported, 30 ms of the first screen); the screen enables them (`ReaderScreen`).
+        import gc
+
+        gc.disable()
     from newsreader.cli_output import Output
     from newsreader.config import ConfigError
     from newsreader.library import LibraryError

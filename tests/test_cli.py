@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+
+import pytest
 
 from newsreader import __version__
 from newsreader.commands import open_library
@@ -25,6 +28,20 @@ def test_version() -> None:
         check=False,
     )
     assert proc.returncode == 0 and proc.stdout.strip() == f"newsreader {__version__}"
+
+
+def test_the_reader_alone_is_parsed_as_the_parser_would(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`newsreader` alone skips building the parser (5 ms of the first screen): the arguments
+    it makes instead must be the parser's, or a new global option would go missing."""
+    from newsreader import cli, commands
+
+    seen = []
+    monkeypatch.setattr(commands, "run", lambda args, path, output: seen.append(args) or 0)
+    try:
+        cli.main([])
+    finally:
+        gc.enable()  # held off for the reader's start, which this test does not run
+    assert seen == [cli.build_parser().parse_args([])]
 
 
 def test_import_list_json_and_reimport(cli: Cli, seed_folder: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -36,12 +37,12 @@ def _many(count: int) -> list[ParsedArticle]:
     ]
 
 
-def _page_of(library: Library) -> first_page.FirstPage:
+def _page_of(library: Library, body_of: Callable[[str], str] | None = None) -> first_page.FirstPage:
     articles = library.articles()
     counts = SidebarCounts(len(articles), 0, len(articles), (TagCount("Even", 1),))
     sidebar = Sidebar(counts, (), ())
     return first_page.compute(
-        VIEW, articles, {}, set(), False, "newest", sidebar, library.file_names
+        VIEW, articles, {}, set(), False, "newest", sidebar, library.file_names, body_of=body_of
     )
 
 
@@ -172,6 +173,63 @@ async def test_the_reader_draws_the_page_before_the_catalog_loads_and_keeps_ever
         assert len(listed.articles) == 400
         assert listed.current == third
         assert app.screen.states[third.id] == ArticleState(bookmarked=True)
+
+
+QUOTED = (
+    "“We will rebuild the harbour before winter,” said Jane Smith, the harbour master.\n\n"
+    "Smith added: “Nobody will be left behind.”"
+)
+
+
+@pytest.mark.parametrize("body_changed", [False, True])
+async def test_the_first_frame_shows_the_article_with_the_quotations_the_page_kept(
+    library_path: Path, monkeypatch: pytest.MonkeyPatch, body_changed: bool
+) -> None:
+    """The article pane is drawn with the list, not a frame later, and its quotations come
+    from the page (the speakers' rules take 12 ms to load) unless the body is not the one
+    they were found in."""
+    from newsreader.text import speakers
+    from newsreader.ui.widgets.article_view import ArticleView
+
+    newest = ParsedArticle("Harbour news", "", QUOTED, published="2030-01-01T00:00:00")
+    library = make_library(library_path, [*_many(40), newest])
+    page = _page_of(library, body_of=library.body)
+    assert page.opening is not None and page.opening.id == page.articles[0].id
+    found = speakers.extract_quotations(QUOTED)
+    assert list(page.opening.quotations) == found and len(found) == 2
+    if body_changed:
+        changed = dataclasses.replace(page.opening, body_check=page.opening.body_check + 1)
+        page = dataclasses.replace(page, opening=changed)
+    _write(library, page)
+    extracted: list[str] = []
+    extract = speakers.extract_quotations
+
+    def counted(text: str) -> list[speakers.Quotation]:
+        extracted.append(text)
+        return extract(text)
+
+    monkeypatch.setattr(speakers, "extract_quotations", counted)
+    first_drawn: list[str] = []  # what the pane's first drawing showed
+    render_lines = ArticleView.render_lines
+
+    def drawn(self: ArticleView, crop: Any) -> Any:
+        strips = render_lines(self, crop)
+        if not first_drawn:
+            first_drawn.append("".join(s.text for s in strips))
+        return strips
+
+    monkeypatch.setattr(ArticleView, "render_lines", drawn)
+    held = _HeldLoad(monkeypatch)
+    app = NewsReaderApp(Library(library_path))
+    async with app.run_test(size=(140, 45)) as pilot:
+        view = app.screen.query_one(ArticleView)
+        assert "Harbour news" in first_drawn[0] and "Jane Smith" in first_drawn[0]
+        assert view.article is not None and view.article.title == "Harbour news"
+        assert "Jane Smith" in view.text
+        assert view.quotations == found
+        assert len(extracted) == (1 if body_changed else 0)
+        held.release.set()
+        await loaded(pilot)
 
 
 async def test_a_stale_page_is_not_drawn(

@@ -13,6 +13,7 @@ construction; a stale one costs one slower start.
 from __future__ import annotations
 
 import contextlib
+import zlib
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,11 +21,13 @@ from typing import Any
 
 import orjson
 
+from newsreader.library.errors import LibraryError
 from newsreader.library.selection import ALL, SidebarCounts, arrange, select
 from newsreader.library.storage import write_atomically
 from newsreader.model import Article, ArticleState, TagCount
+from newsreader.text.quotation import KINDS, Quotation
 
-FORMAT = 1
+FORMAT = 2
 # More rows than the tallest list shows: paging down works before the catalog has loaded.
 ROWS = 300
 PEOPLE_SHOWN = 15  # the sidebar's People group: the most quoted; the rest are a search away
@@ -42,6 +45,22 @@ class Sidebar:
 
 
 @dataclass(frozen=True, slots=True)
+class Opening:
+    """The quotations of the article the reader opens on (the first row), found when the page
+    was computed: the first screen highlights them without loading the speakers' rules. Kept
+    for the body they were found in (`body_check`), and used only for that body."""
+
+    id: str
+    body_check: int
+    quotations: tuple[Quotation, ...]
+
+
+def body_check(body: str) -> int:
+    """A checksum of an article's body as the article pane shows it."""
+    return zlib.crc32(body.encode("utf-8", "surrogatepass"))
+
+
+@dataclass(frozen=True, slots=True)
 class FirstPage:
     """What the first screen shows: the default view's first rows and the sidebar's counts."""
 
@@ -52,6 +71,7 @@ class FirstPage:
     shown: int  # articles in the whole view (the list's length once loaded)
     sidebar: Sidebar
     muted: frozenset[str]
+    opening: Opening | None = None
 
 
 def view_key(order: str, hide_read: bool, mute_queries: Iterable[str]) -> str:
@@ -134,7 +154,30 @@ def _page(data: dict[str, Any]) -> FirstPage:
             tuple((str(n), str(q), int(c)) for n, q, c in data["saved"]),
         ),
         muted=frozenset(str(m) for m in data["muted"]),
+        opening=_opening(data["opening"]),
     )
+
+
+def _opening(data: dict[str, Any] | None) -> Opening | None:
+    if data is None:
+        return None
+    quotations = tuple(
+        Quotation(
+            int(start),
+            int(end),
+            str(text),
+            None if speaker is None else str(speaker),
+            None if as_written is None else str(as_written),
+            kind if kind in KINDS else None,
+            int(speaker_start),
+            int(speaker_end),
+            tuple((int(a), int(b)) for a, b in parts),
+        )
+        for start, end, text, speaker, as_written, kind, speaker_start, speaker_end, parts in data[
+            "quotations"
+        ]
+    )
+    return Opening(str(data["id"]), int(data["check"]), quotations)
 
 
 def write(
@@ -178,8 +221,27 @@ def write(
         "people": [[t.name, t.count] for t in page.sidebar.people],
         "saved": [list(entry) for entry in page.sidebar.saved],
         "muted": sorted(page.muted),
+        "opening": None if page.opening is None else _opening_data(page.opening),
     }
     write_atomically(path, orjson.dumps(data))
+
+
+def _opening_data(opening: Opening) -> dict[str, Any]:
+    quotations = [
+        [
+            q.start,
+            q.end,
+            q.text,
+            q.speaker,
+            q.as_written,
+            q.kind,
+            q.speaker_start,
+            q.speaker_end,
+            [list(part) for part in q.parts],
+        ]
+        for q in opening.quotations
+    ]
+    return {"id": opening.id, "check": opening.body_check, "quotations": quotations}
 
 
 def forget(path: Path) -> None:
@@ -197,10 +259,12 @@ def compute(
     sidebar: Sidebar,
     files_of: Callable[[list[str]], dict[str, str]],
     length: int | None = None,
+    body_of: Callable[[str], str] | None = None,
 ) -> FirstPage:
     """The page of the reader's default view (All, in `order`) of `articles` (newest first,
     the whole library): what `_show_selection` would show first. With `length`, `articles`
-    are already that view's first rows, and `length` its length."""
+    are already that view's first rows, and `length` its length. With `body_of` (an article's
+    body by id), the first row's quotations are found and kept (`Opening`)."""
     shown = (
         articles
         if length is not None
@@ -215,4 +279,17 @@ def compute(
         shown=len(shown) if length is None else length,
         sidebar=sidebar,
         muted=frozenset(muted),
+        opening=_opening_of(rows[0].id, body_of) if rows and body_of is not None else None,
     )
+
+
+def _opening_of(doc_id: str, body_of: Callable[[str], str]) -> Opening | None:
+    from newsreader.text.sanitize import for_display
+    from newsreader.text.speakers import extract_quotations
+
+    try:
+        body = for_display(body_of(doc_id))  # as the article pane shows it and finds them
+    except (LibraryError, OSError):
+        return None  # an unreadable body file: the pane finds them itself, and says why
+    found = tuple(extract_quotations(body)) if body else ()
+    return Opening(doc_id, body_check(body), found)

@@ -53,7 +53,16 @@ def rewrite(library: Library, order: str, hide_read: bool, mute_queries: Sequenc
                 counts = SidebarCounts(len(ids), bookmarked, unread, tags, library.feed_counts())
                 sidebar = Sidebar(counts, people, saved)
                 page = first_page.compute(
-                    view, rows, states, muted, False, order, sidebar, library.file_names, len(ids)
+                    view,
+                    rows,
+                    states,
+                    muted,
+                    False,
+                    order,
+                    sidebar,
+                    library.file_names,
+                    len(ids),
+                    body_of=library.body,
                 )
             else:
                 articles = library.articles()
@@ -62,7 +71,15 @@ def rewrite(library: Library, order: str, hide_read: bool, mute_queries: Sequenc
                 counts = SidebarCounts(len(shown), bookmarked, unread, tags, feed_counts(articles))
                 sidebar = Sidebar(counts, people, saved)
                 page = first_page.compute(
-                    view, articles, states, muted, hide_read, order, sidebar, library.file_names
+                    view,
+                    articles,
+                    states,
+                    muted,
+                    hide_read,
+                    order,
+                    sidebar,
+                    library.file_names,
+                    body_of=library.body,
                 )
             sources = first_page.signatures(library.first_page_sources())
             first_page.write(path, sources, page)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 from newsreader.library.library import Library
@@ -20,6 +19,8 @@ class SavedSearch:
 
 
 def _key(name: str) -> str:
+    import hashlib  # here: OpenSSL's module loads in 2 ms that the first screen does not need
+
     return hashlib.blake2b(name.casefold().encode("utf-8"), digest_size=6).hexdigest()
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -27,6 +26,8 @@ class Feed:
 
 
 def _feed_id(url: str) -> str:
+    import hashlib  # here: OpenSSL's module loads in 2 ms that the first screen does not need
+
     return hashlib.blake2b(url.encode("utf-8"), digest_size=6).hexdigest()
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
 
 from newsreader.text.names import (
     CAPITALISED_RUN,
@@ -25,10 +24,9 @@ from newsreader.text.names import (
     person_part,
     split_words,
 )
+from newsreader.text.quotation import KINDS, Kind, Quotation
 from newsreader.text.quotes import EXTRACTOR_VERSION, QuoteSpan, top_level_quotations
 
-Kind = Literal["named", "pronoun", "unnamed", "organisation"]
-KINDS: tuple[Kind, ...] = ("named", "pronoun", "unnamed", "organisation")
 __all__ = ["EXTRACTOR_VERSION", "KINDS", "Kind", "Quotation", "extract_quotations"]
 
 _VERBS = split_words(
@@ -97,21 +95,6 @@ _DETERMINERS = ("the ", "a ", "an ", "some ", "one ", "two ", "several ", "many 
 _LEADING = re.compile(r"^(?:(?:and|but|so|also|earlier|later|meanwhile|now|then)\s+)+", re.I)
 SHORT_WORDS = 2  # a quotation of at most this many words needs its verb right beside it
 _NEAR_WORDS = 3  # ... within this many words
-
-
-@dataclass(frozen=True, slots=True)
-class Quotation:
-    """A quotation (offsets with its marks; its text without them) and who said it."""
-
-    start: int
-    end: int
-    text: str
-    speaker: str | None = None  # the fullest name the article gives, or the words as written
-    as_written: str | None = None  # the words naming the speaker nearest the quotation
-    kind: Kind | None = None
-    speaker_start: int = -1  # where `as_written` is in the text, when it is (-1: not)
-    speaker_end: int = -1
-    parts: tuple[tuple[int, int], ...] = ()  # one (start, end) per paragraph it spans
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from filelock import Timeout
-
 from newsreader.library import LibraryError, first_page
 from newsreader.library.first_page import FirstPage, Sidebar
 from newsreader.model import Article, ArticleState, TagCount
 from newsreader.ui.widgets.article_list import ArticleList
+from newsreader.ui.widgets.article_view import ArticleView
 from newsreader.ui.widgets.tag_sidebar import TagSidebar
 
 if TYPE_CHECKING:
@@ -78,8 +77,13 @@ class FirstScreen:
 
             screen.saved = [(SavedSearch(name, query), count) for name, query, count in saved]
         sidebar.show_saved([TagCount(name, count) for name, _, count in saved], len(page.muted))
-        screen.query_one(ArticleList).show(page.articles, screen.states, length=page.shown)
+        articles = screen.query_one(ArticleList)
+        articles.show(page.articles, screen.states, length=page.shown)
         screen._set_list_title(page.shown)
+        # In the first frame, not one frame later: the article pane never flashes empty.
+        if page.opening is not None:
+            screen.query_one(ArticleView).know_quotations(page.opening)
+        screen._show_in_pane(articles.current)
         return True
 
     def total(self) -> int | None:
@@ -147,9 +151,10 @@ class FirstScreen:
                 settings.order,
                 inputs.sidebar,
                 library.file_names,
+                body_of=library.body,
             )
             library.lock.acquire(timeout=wait)
-        except (Timeout, LibraryError, OSError):
+        except (LibraryError, OSError):  # filelock's Timeout is an OSError (TimeoutError)
             return  # another process is writing: its change makes this page stale anyway
         try:
             if library.changed_on_disk():

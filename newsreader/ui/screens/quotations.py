@@ -23,7 +23,7 @@ SPEAKER_WIDTH = 28  # the speakers' column: a long organisation's name is cut he
 
 
 if TYPE_CHECKING:
-    from newsreader.text.speakers import Quotation
+    from newsreader.text.quotation import Quotation
 
 
 def speaker_label(quotation: Quotation) -> str:

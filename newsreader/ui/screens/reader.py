@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import sqlite3
-import webbrowser
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -153,7 +152,7 @@ class ReaderScreen(Screen[None]):
         self._set_list_title()
         self.first.show()
         # After the first frame: the load holds the interpreter while it parses the catalog.
-        self.call_after_refresh(self.load_library)
+        self.call_after_refresh(self._after_first_frame)
         self.set_interval(DISK_CHECK_SECONDS, self._check_disk)
         self.day.schedule_refresh()
 
@@ -180,6 +179,13 @@ class ReaderScreen(Screen[None]):
             self.remove_class("-show-tags")
 
     # -- loading -------------------------------------------------------------------------
+
+    def _after_first_frame(self) -> None:
+        # The command line held the collector off while the reader started (`cli.main`). What
+        # exists now lives as long as the reader: frozen, later collections do not walk it.
+        gc.freeze()
+        gc.enable()
+        self.load_library()
 
     def load_library(self) -> None:
         """Read the library again (in a thread); marks written meanwhile are kept (see
@@ -748,6 +754,8 @@ class ReaderScreen(Screen[None]):
 
     @work(thread=True, group="browser")
     def open_in_browser(self, link: str) -> None:
+        import webbrowser  # here: its module and shlex are not needed for the first screen
+
         # webbrowser starts the browser as a program with the URL as one argument.
         webbrowser.open(link, new=2)
 

@@ -25,6 +25,7 @@ from textual.style import Style
 from textual.timer import Timer
 from textual.widget import Widget
 
+from newsreader.library.first_page import Opening, body_check
 from newsreader.model import Article, ArticleState, count_words, reading_minutes
 from newsreader.text.quotes import quote_spans
 from newsreader.text.sanitize import for_display
@@ -38,7 +39,7 @@ CACHED_LAYOUTS = 16  # wrapped bodies kept: moving back and forth does not wrap 
 
 
 if TYPE_CHECKING:
-    from newsreader.text.speakers import Quotation
+    from newsreader.text.quotation import Quotation
 
 
 class ArticleView(ScrollView, can_focus=True):
@@ -75,6 +76,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.quotations: list[Quotation] = []
         self.marked: tuple[int, int] | None = None  # the quotation just jumped to
         self._quotation_cache: OrderedDict[str, tuple[str, list[Quotation]]] = OrderedDict()
+        self._known_quotations: Opening | None = None
         self._body_cache: OrderedDict[tuple[object, ...], _Body] = OrderedDict()
         self._mark_timer: Timer | None = None
         self._lines: list[Content] = []
@@ -89,6 +91,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._width = 0
         self._strips: dict[int, Strip] = {}
         self._render_width = 0
+        self._wrap_when_drawn = False  # shown before it had a size (see `show`)
         self._base: tuple[RichStyle, Style] | None = None
         self._styles: dict[str, Style] = {}
 
@@ -109,6 +112,11 @@ class ArticleView(ScrollView, can_focus=True):
         self.quotations = self._quotations_of(article, self.body)
         if not same:
             self._clear_mark()
+        if not self.size.width:
+            # Not laid out yet (shown at start): wrapped when the first frame is drawn, at the
+            # width it is drawn at; a Resize comes a few frames later.
+            self._wrap_when_drawn = True
+            return
         self._layout()
         if not same:
             self.scroll_to(y=0, animate=False, immediate=True)
@@ -121,13 +129,22 @@ class ArticleView(ScrollView, can_focus=True):
         if cached is not None and cached[0] == body:
             self._quotation_cache.move_to_end(article.id)
             return cached[1]
-        from newsreader.text.speakers import extract_quotations  # 50 ms of rules, not at start
+        known = self._known_quotations
+        if known is not None and known.id == article.id and known.body_check == body_check(body):
+            found = list(known.quotations)  # found when the first page was written
+        else:
+            from newsreader.text.speakers import extract_quotations  # 12 ms of rules to compile
 
-        found = extract_quotations(body)
+            found = extract_quotations(body)
         self._quotation_cache[article.id] = (body, found)
         if len(self._quotation_cache) > CACHED_ARTICLES:
             self._quotation_cache.popitem(last=False)
         return found
+
+    def know_quotations(self, opening: Opening) -> None:
+        """The quotations of an article as the first page keeps them: the article the reader
+        opens on shows them without the speakers' rules (used only for the same body)."""
+        self._known_quotations = opening
 
     def update_state(self, state: ArticleState) -> None:
         self.state = state
@@ -162,6 +179,7 @@ class ArticleView(ScrollView, can_focus=True):
     def _layout(self) -> None:
         """Wrap the article into lines at the current width (the body's lines come from a
         cache when only the header changed, or when the article was shown a moment ago)."""
+        self._wrap_when_drawn = False
         width = max(10, min(MEASURE, self.scrollable_content_region.width - 2 * MARGIN))
         previous, previous_width = self._lines, self._width
         self._width = width
@@ -387,6 +405,8 @@ class ArticleView(ScrollView, can_focus=True):
     def render_lines(self, crop: Region) -> list[Strip]:
         # Measured once a frame, not once a line (it is a computed region each time).
         self._render_width = self.scrollable_content_region.width
+        if self._wrap_when_drawn and self._render_width:
+            self._layout()
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
