@@ -257,3 +257,24 @@ def test_a_superseded_search_stops_and_the_index_stays_usable(
 
     with library.index.abandoned_when(superseded_after_a_while), pytest.raises(SearchAbandoned):
         search(library, "harbour day")
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.integers(0, (1 << 64) - 1).map(lambda n: f"{n:016x}"),
+            st.text("0123456789abcdef ", min_size=1, max_size=20),  # not an id's usual shape
+        ),
+        max_size=40,
+    )
+)
+def test_rowids_of_many_ids_are_each_ids_rowid(ids: list[str]) -> None:
+    from newsreader.library.search_index import rowid_of, rowids_of
+
+    expected = []
+    for doc_id in ids:
+        try:
+            expected.append(rowid_of(doc_id))
+        except ValueError:
+            return  # not an id at all: neither way takes it
+    assert rowids_of(ids) == expected

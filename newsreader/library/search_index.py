@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import sys
 import threading
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,6 +106,23 @@ def rowid_of(doc_id: str) -> int:
     """Article ids are 64-bit hex hashes: the index's rowid is the same number, signed."""
     value = int(doc_id, 16)
     return value - (1 << 64) if value >= (1 << 63) else value
+
+
+def rowids_of(doc_ids: Iterable[str]) -> list[int]:
+    """`rowid_of` of many ids at once: the tag filter of a search holds 50,000 ids at a million
+    articles, and one conversion each took 60 ms. Here the hex is decoded in one call and read
+    as big-endian signed 64-bit numbers; an id of another shape takes the slow way."""
+    ids = list(doc_ids)
+    joined = "".join(ids)
+    if len(joined) == 16 * len(ids):
+        with contextlib.suppress(ValueError):
+            decoded = bytes.fromhex(joined)
+            if len(decoded) == 8 * len(ids):  # fromhex skips white space: none was skipped
+                numbers = array("q", decoded)
+                if sys.byteorder == "little":
+                    numbers.byteswap()
+                return numbers.tolist()
+    return [rowid_of(doc_id) for doc_id in ids]
 
 
 def id_of(rowid: int) -> str:
