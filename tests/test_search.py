@@ -203,7 +203,7 @@ def test_huge_result_sets_are_not_ranked_and_say_so(
     assert "too many to rank" in found.message
 
 
-def test_a_set_too_large_to_rank_is_walked_newest_first_beyond_its_first_chunk(
+def test_a_set_too_large_to_rank_finds_its_newest_beyond_its_first_chunk(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import newsreader.library.index_query as index_query
@@ -231,6 +231,69 @@ def test_a_set_too_large_to_rank_is_walked_newest_first_beyond_its_first_chunk(
     assert found.total == 5 and all("lighthouse" in r.snippet for r in found.results)
     newest = search(library, "lighthouse", limit=3)
     assert [r.article.title for r in newest.results] == ["Day 4", "Day 3", "Day 2"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "harbour",  # in every article
+        "harbour -storm",
+        '"harbour master"',
+        "harbour tag:Coast",
+        "harbour after:2024-01-10",
+        "title:day harbour",
+        "lighthouse",  # in two: a chunk as large as the library
+        "harbo",  # typed: a prefix
+    ],
+)
+def test_the_newest_of_a_dense_set_are_found_alike_in_a_chunk_indexed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    """A dense set's newest chunk is asked in the index itself or indexed again on its own
+    (`newest_chunk`), whichever is cheaper: both ways give the same matches and snippets."""
+    import newsreader.library.index_query as index_query
+    import newsreader.library.newest_chunk as newest_chunk
+    from newsreader.library import Library
+    from newsreader.library.search import search, sync_index
+    from newsreader.model import ParsedArticle
+
+    library = Library(tmp_path / "library.json")
+    library.add(
+        [
+            ParsedArticle(
+                f"Day {n}",
+                "s",
+                f"The harbour master spoke on day {n}."
+                + (" A storm came." if n % 3 == 0 else "")
+                + (" The lighthouse was dark." if n in (2, 17) else ""),
+                tags=("Coast",) if n % 2 else ("Inland",),
+                published=f"2024-01-{n + 1:02d}",
+            )
+            for n in range(30)
+        ]
+    )
+    sync_index(library)
+    monkeypatch.setattr(index_query, "RANK_LIMIT", 1)  # every set is too large to rank
+    asked: list[int] = []
+    matches_in = newest_chunk.matches_in
+
+    def counted(*args: object, **kwargs: object) -> object:
+        asked.append(1)
+        return matches_in(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(newest_chunk, "matches_in", counted)
+    answers = []
+    for entries_per_article in (10**9, 0):  # in the index; in a chunk indexed again
+        monkeypatch.setattr(newest_chunk, "ENTRIES_PER_ARTICLE", entries_per_article)
+        found = search(library, text, limit=5, typing=text == "harbo")
+        answers.append([(r.article.id, r.snippet) for r in found.results])
+    assert asked == [1]  # the second way was the chunk's
+    assert answers[0] == answers[1] and answers[0]
+    if text == "lighthouse":
+        assert [
+            library.article(doc_id).title
+            for doc_id, _ in answers[1]  # type: ignore[union-attr]
+        ] == ["Day 17", "Day 2"]
 
 
 def test_a_superseded_search_stops_and_the_index_stays_usable(

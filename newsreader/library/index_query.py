@@ -9,6 +9,7 @@ from itertools import islice
 
 import orjson
 
+from newsreader.library import newest_chunk
 from newsreader.library.search_index import RANK_LIMIT, Hit, HitPage, SearchIndex, id_of, rowids_of
 from newsreader.text.highlight import SNIPPET_END, SNIPPET_START, fold
 from newsreader.text.query import Query, Term, fts_string
@@ -24,11 +25,42 @@ NEWEST_CHUNK = 2000  # newest articles tried at a time for a set too large to ra
 _SNIPPET = f"snippet(fts, 2, '{SNIPPET_START}', '{SNIPPET_END}', '…', 16)"
 
 
+class DocCounts:
+    """Documents per term, as read from the index during one search. fts5vocab counts a term's
+    documents by reading its whole list: 55 ms for a word in every article of a million. The
+    word-forms step reads every term from a prefix on; the estimate then needs no new read."""
+
+    def __init__(self) -> None:
+        self.docs: dict[str, int] = {}
+        self.prefixes: list[str] = []  # every term starting with one of these is in `docs`
+
+    def add_range(self, prefix: str, docs: dict[str, int]) -> None:
+        self.docs.update(docs)
+        self.prefixes.append(prefix)
+
+    def _covers(self, term: str) -> bool:
+        return any(term.startswith(prefix) for prefix in self.prefixes)
+
+    def of(self, term: str) -> int | None:
+        if term in self.docs:
+            return self.docs[term]
+        return 0 if self._covers(term) else None  # read with its range: not in the index
+
+    def starting_with(self, prefix: str) -> int | None:
+        if not self._covers(prefix):
+            return None
+        return sum(count for term, count in self.docs.items() if term.startswith(prefix))
+
+
 def with_word_forms(
-    index: SearchIndex, query: Query, languages: Sequence[str] = ("english",)
+    index: SearchIndex,
+    query: Query,
+    languages: Sequence[str] = ("english",),
+    counts: DocCounts | None = None,
 ) -> Query:
     """The query with each single word also matching its other forms in the library (`drone`
-    finds `drones`), by the stems of each of `languages`; phrases stay phrases."""
+    finds `drones`), by the stems of each of `languages`; phrases stay phrases. The document
+    counts read meanwhile are added to `counts`, for `run_query` to use again."""
     with index.reading() as db:
 
         def expand(term: Term) -> Term:
@@ -36,7 +68,8 @@ def with_word_forms(
                 return term
             found: dict[str, None] = {}
             for language in languages:
-                found.update(dict.fromkeys(_forms(db, term.words[0], term.prefix, language)))
+                forms = _forms(db, term.words[0], term.prefix, language, counts)
+                found.update(dict.fromkeys(forms))
             forms = tuple(found)[:MAX_FORMS]
             return dataclasses.replace(term, forms=forms) if forms else term
 
@@ -45,7 +78,9 @@ def with_word_forms(
     return dataclasses.replace(query, groups=groups, excluded=excluded)
 
 
-def _forms(db: sqlite3.Connection, word: str, prefix: bool, language: str) -> tuple[str, ...]:
+def _forms(
+    db: sqlite3.Connection, word: str, prefix: bool, language: str, counts: DocCounts | None
+) -> tuple[str, ...]:
     start = candidate_prefix(word, language)
     if len(start) < MIN_STEM_CHARS:
         return ()
@@ -55,6 +90,8 @@ def _forms(db: sqlite3.Connection, word: str, prefix: bool, language: str) -> tu
     ).fetchall()
     folded = fold(word)
     docs = dict(rows)
+    if counts is not None:
+        counts.add_range(start, docs)
     # A prefix being typed finds its longer forms already; the others are what it adds.
     candidates = [term for term in docs if not (prefix and term.startswith(folded))]
     forms = forms_among(word, candidates, language)
@@ -62,32 +99,47 @@ def _forms(db: sqlite3.Connection, word: str, prefix: bool, language: str) -> tu
     return tuple(forms[:MAX_FORMS])
 
 
-def estimate(db: sqlite3.Connection, query: Query) -> int:
-    """An upper bound on matches, from the rarest required word's document count."""
+def estimate(db: sqlite3.Connection, query: Query, known: DocCounts | None = None) -> int:
+    """An upper bound on matches, from the rarest required word's document count (`known`:
+    counts already read, by term)."""
     counts = []
     for group in query.groups:
-        counts.append(sum(_term_count(db, term) for term in group))
+        counts.append(sum(_term_count(db, term, known or DocCounts()) for term in group))
     return min(counts) if counts else 0
 
 
-def _term_count(db: sqlite3.Connection, term: Term) -> int:
+def _term_count(db: sqlite3.Connection, term: Term, known: DocCounts) -> int:
     counts = []
     for position, word in enumerate(term.words):
         # The index folds case and accents: so must the look-up (`über` is stored as `uber`).
         token = fold(word)
         if term.prefix and position == len(term.words) - 1:
-            row = db.execute(
-                "SELECT sum(doc) FROM fts_vocab WHERE term >= ? AND term < ?",
-                (token, token + "\U0010ffff"),
-            ).fetchone()
+            counts.append(_prefix_count(db, token, known))
         else:
-            row = db.execute("SELECT doc FROM fts_vocab WHERE term = ?", (token,)).fetchone()
-        counts.append(int(row[0] or 0) if row else 0)
+            counts.append(_doc_count(db, token, known))
     count = min(counts) if counts else 0
     for form in term.forms:
-        row = db.execute("SELECT doc FROM fts_vocab WHERE term = ?", (form,)).fetchone()
-        count += int(row[0] or 0) if row else 0
+        count += _doc_count(db, form, known)
     return count
+
+
+def _doc_count(db: sqlite3.Connection, token: str, known: DocCounts) -> int:
+    count = known.of(token)
+    if count is not None:
+        return count
+    row = db.execute("SELECT doc FROM fts_vocab WHERE term = ?", (token,)).fetchone()
+    return int(row[0] or 0) if row else 0
+
+
+def _prefix_count(db: sqlite3.Connection, prefix: str, known: DocCounts) -> int:
+    count = known.starting_with(prefix)
+    if count is not None:
+        return count
+    row = db.execute(
+        "SELECT sum(doc) FROM fts_vocab WHERE term >= ? AND term < ?",
+        (prefix, prefix + "\U0010ffff"),
+    ).fetchone()
+    return int(row[0] or 0) if row else 0
 
 
 def run_query(
@@ -98,6 +150,7 @@ def run_query(
     excluding: Iterable[str] | None,
     newest_first: NewestFirst,
     by_date: bool = False,
+    counts: DocCounts | None = None,
 ) -> HitPage:
     """The best `limit` matches of `query` within `only` and outside `excluding`: by relevance,
     articles with the words as typed before those with other forms only; or newest first (on
@@ -107,7 +160,7 @@ def run_query(
     filters = _filters(only, excluding)
     condition, params = _condition(query, filters)
     with index.reading() as db:
-        estimated = estimate(db, query)
+        estimated = estimate(db, query, counts)
         if only is not None and len(only) <= NARROW_FILTER:
             # A narrow filter (a speaker quoted a few times) keeps the set small: rank it,
             # rather than walk the whole library newest first looking for its few.
@@ -192,13 +245,23 @@ def _newest_first(
     estimated: int,
 ) -> HitPage:
     """The newest `limit` matches with their snippets. A set too large to rank is dense: the
-    library's newest articles are tried a chunk at a time, sized by how dense it is, and each
-    chunk's matches come with their scores and snippets in the same pass (each pass reads the
-    words' whole lists in the index); a smaller set is listed whole (cheap: rowids only),
-    counted, and its newest get their snippets."""
+    library's newest articles are tried a chunk at a time, sized by how dense it is (see
+    `_newest_of_dense`); a smaller set is listed whole (cheap: rowids only), counted, and its
+    newest get their snippets."""
     order = newest_first()
     if not ranked:
         return _newest_of_dense(db, condition, params, limit, order, estimated)
+    return _newest_of_listed(db, condition, params, limit, order, ranked=True)
+
+
+def _newest_of_listed(
+    db: sqlite3.Connection,
+    condition: str,
+    params: dict[str, object],
+    limit: int,
+    order: Sequence[int],
+    ranked: bool,
+) -> HitPage:
     matching = {r for (r,) in db.execute(f"SELECT rowid FROM fts WHERE {condition}", params)}
     chosen = list(islice((r for r in order if r in matching), limit))
     wanted = orjson.dumps(chosen).decode()
@@ -209,7 +272,7 @@ def _newest_first(
     ).fetchall()
     snippets = {rowid: (score, text) for rowid, score, text in rows}
     hits = [Hit(id_of(r), float(-snippets[r][0]), snippets[r][1]) for r in chosen if r in snippets]
-    return HitPage(hits, len(matching), True, True)
+    return HitPage(hits, len(matching), True, ranked)
 
 
 def _newest_of_dense(
@@ -220,28 +283,32 @@ def _newest_of_dense(
     order: Sequence[int],
     estimated: int,
 ) -> HitPage:
+    """The newest articles, as many as should hold `limit` matches at the set's density, are
+    asked in one pass, with the matches' scores and snippets. When the words' lists in the
+    index are long against that chunk (a word in every article of a big library), the chunk
+    is indexed again on its own and asked there (`newest_chunk`). A chunk with too few
+    matches (words each in many articles, seldom together) and the set is listed whole: two
+    more passes at most, where a walk chunk by chunk could take hundreds."""
     # Enough of the newest to hold `limit` matches at the set's density, with room to spare:
-    # 300 for a word in every article, never more than NEWEST_CHUNK at a time.
+    # 300 for a word in every article, never more than NEWEST_CHUNK.
     density = max(estimated, 1) / max(len(order), 1)
     size = min(NEWEST_CHUNK, max(limit, int(limit * 1.5 / min(density, 1.0)) + 1))
-    hits: list[Hit] = []
-    start = 0
-    while start < len(order) and len(hits) < limit:
-        chunk = order[start : start + size]
-        start += size
+    chunk = order[:size]
+    if newest_chunk.worth_it(estimated, size):
+        rows = newest_chunk.matches_in(db, chunk, condition, params, _SNIPPET)
+    else:
         rows = db.execute(
             f"SELECT rowid, rank, {_SNIPPET} FROM fts WHERE {condition}"
             " AND +rowid IN (SELECT value FROM json_each(:chunk))",
             {**params, "chunk": orjson.dumps(chunk).decode()},
         ).fetchall()
-        found = {rowid: (score, text) for rowid, score, text in rows}
-        for rowid in chunk:
-            if rowid in found and len(hits) < limit:
-                score, text = found[rowid]
-                hits.append(Hit(id_of(rowid), float(-score), text))
-        size = NEWEST_CHUNK  # a set sparser than estimated: wider chunks from now on
-    exact = len(hits) < limit  # the whole library was walked: every match is here
-    return HitPage(hits, len(hits) if exact else max(estimated, len(hits)), exact, False)
+    found = {rowid: (score, text) for rowid, score, text in rows}
+    hits = [Hit(id_of(r), float(-found[r][0]), found[r][1]) for r in chunk if r in found]
+    if len(hits) >= limit:
+        return HitPage(hits[:limit], max(estimated, limit), False, False)
+    if len(chunk) == len(order):  # the whole library was asked: every match is here
+        return HitPage(hits, len(hits), True, False)
+    return _newest_of_listed(db, condition, params, limit, order, ranked=False)
 
 
 def speaker_match(words: tuple[str, ...]) -> str:

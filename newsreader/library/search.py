@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from newsreader.library.derived import reconcile
 from newsreader.library.index_query import (
+    DocCounts,
     all_matches,
     articles_quoted,
     quote_match,
@@ -135,10 +136,18 @@ def search(
         sync_index(library)
     except IndexBusy:  # search what is indexed; the newest articles come with the next search
         query.notes.append("(the index is busy: the newest articles may be missing)")
-    query = with_word_forms(library.index, query, reader.languages())
+    counts = DocCounts()  # read once for the word forms, used again to estimate the matches
+    query = with_word_forms(library.index, query, reader.languages(), counts)
     found.query = query
     page: HitPage = run_query(
-        library.index, query, limit, only, excluding, reader.rowids_newest_first, by_date=by_date
+        library.index,
+        query,
+        limit,
+        only,
+        excluding,
+        reader.rowids_newest_first,
+        by_date=by_date,
+        counts=counts,
     )
     for hit in page.hits:
         article = reader.article(hit.id)

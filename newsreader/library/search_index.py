@@ -32,11 +32,15 @@ BUSY_SECONDS = 10.0
 _BUSY_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
 PROGRESS_STEPS = 2000  # SQLite VM steps between two looks at whether a search is still wanted
 _DAMAGE_CODES = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
+# The articles' full-text table: its columns and how it splits words (`index_query` builds a
+# small one like it for the newest articles of a dense search).
+FTS_COLUMNS = ("title", "summary", "body", "tags", "date")
+FTS_DEFINITION = """fts5(
+        title, summary, body, tags, date UNINDEXED,
+        tokenize = "unicode61 remove_diacritics 2")"""
 _SCHEMA = f"""
     CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
-    CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
-        title, summary, body, tags, date UNINDEXED,
-        tokenize = "unicode61 remove_diacritics 2");
+    CREATE VIRTUAL TABLE IF NOT EXISTS fts USING {FTS_DEFINITION};
     CREATE VIRTUAL TABLE IF NOT EXISTS fts_vocab USING fts5vocab(fts, 'row');
     CREATE TABLE IF NOT EXISTS applied(id TEXT PRIMARY KEY, version TEXT NOT NULL) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS quotations(
