@@ -204,6 +204,33 @@ async def test_a_keystroke_in_the_search_box_arranges_nothing_again(
         assert box not in layouts  # the results arriving may arrange the list: not the box
 
 
+async def test_moving_the_focus_redraws_the_panes_it_changes_not_the_screen(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Enter lights the article pane's border and dims the list's: Textual repainted the whole
+    screen for it, the tags pane's every option drawn again (half of an open's 40 ms)."""
+    from textual._compositor import Compositor
+
+    app = reader_app(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        whole: list[int] = []
+        render_full_update = Compositor.render_full_update
+
+        def counted(self: Compositor, *args: object, **kwargs: object) -> object:
+            whole.append(1)
+            return render_full_update(self, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(Compositor, "render_full_update", counted)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.focused is app.screen.query_one(ArticleView)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.focused is app.screen.query_one(ArticleList)
+        assert whole == []
+
+
 async def test_keys_typed_at_once_after_slash_all_go_into_the_search_box(
     library: Library,
 ) -> None:

@@ -46,6 +46,10 @@ QUERIES = {
 }
 
 
+# Drawn by the article pane's header, with the list and the sidebar's counts: until a change
+# of 2026-11-28 the pane came a frame (~90 ms) after them, and the count alone was waited for.
+WHOLE_FIRST_SCREEN = b"min read"
+
 # From this size on the articles are short (one paragraph): a million fit a small disk.
 SHORT_FROM = 500_000
 
@@ -321,7 +325,8 @@ def measure_newsreader(work: Path, folder: Path, size: int, runs: int) -> dict[s
         flush=True,
     )
     db = work / f"import-{size}-0" / "library.json"
-    screen = launch_to_first_screen(db, f"{size + 2:,}".encode(), runs)
+    # The article pane's header: the whole first screen is up (sidebar counts, list, article).
+    screen = launch_to_first_screen(db, WHOLE_FIRST_SCREEN, runs)
     print(
         f"first screen with articles, from launch: {screen['first_screen_seconds']:.2f} s "
         f"(without its first page: {screen['first_screen_without_page_seconds']:.2f} s; "

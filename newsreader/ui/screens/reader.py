@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, Static
@@ -95,6 +96,11 @@ class ReaderScreen(Screen[None]):
             id="reader.suggestion",
         ),
     ]
+
+    # Textual repaints the whole screen when the focus moves; the panes whose look changes
+    # (the focused and the blurred one, and what contains them) restyle and redraw themselves.
+    # Enter into the article then redraws two panes, not the tags pane's 40 options too.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
     def __init__(self, library: Library, settings: Settings | None = None) -> None:
         super().__init__()
