@@ -22,6 +22,7 @@ from newsreader.resources import resource_dir
 from newsreader.ui import crash
 from newsreader.ui.commands import ReaderCommands
 from newsreader.ui.guards import GuardedCommandPalette
+from newsreader.ui.idle_collector import IdleCollector
 from newsreader.ui.keymap import keymap
 from newsreader.ui.screens.help import HelpScreen
 from newsreader.ui.screens.quotations import QuotationOptions, QuotationsScreen
@@ -54,6 +55,7 @@ class NewsReaderApp(App[None]):
         self.last_keys: deque[str] = deque(maxlen=crash.KEPT_KEYS)
         self.crash_report: Path | None = None
         self._crashed = False
+        self.idle_collector = IdleCollector()  # full garbage collections between keys
 
     def get_default_screen(self) -> Screen[None]:
         return ReaderScreen(self.library, self.settings)
@@ -63,6 +65,10 @@ class NewsReaderApp(App[None]):
         self.theme = self.settings.theme
         if self.settings.keys:
             self.set_keymap(keymap(self.settings.keys))
+        self.idle_collector.start(self)
+
+    def on_unmount(self) -> None:
+        self.idle_collector.stop()
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
@@ -118,6 +124,7 @@ class NewsReaderApp(App[None]):
         # Every key reaches the app once, unforwarded, before any widget sees it.
         if isinstance(event, events.Key) and not event.is_forwarded:
             self.last_keys.append(event.key)
+            self.idle_collector.key_pressed()
         elif isinstance(event, events.Key) and hand_on(self, event):
             return  # text typed right after `/` goes into the search box
         await super().on_event(event)
