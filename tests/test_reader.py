@@ -231,6 +231,34 @@ async def test_moving_the_focus_redraws_the_panes_it_changes_not_the_screen(
         assert whole == []
 
 
+async def test_rows_are_drawn_again_only_when_what_they_show_changes(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The focus leaving the list changes the cursor row's colour: that row is drawn again,
+    not the forty on screen (as after a scroll by one row). A mark redraws its row."""
+    app = reader_app(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        listed = app.screen.query_one(ArticleList)
+        made: list[str] = []
+        title = ArticleList._title
+
+        def counted(self: ArticleList, article: object, *args: object) -> object:
+            made.append(getattr(article, "id", ""))
+            return title(self, article, *args)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(ArticleList, "_title", counted)
+        current = listed.current
+        assert current is not None
+        await pilot.press("enter")  # the article pane takes the focus; the article is read
+        await pilot.pause()
+        assert made and set(made) == {current.id}
+        assert str(listed.render_line(0).text).startswith("  ")  # no ★ yet
+        await pilot.press("escape", "b")
+        await pilot.pause()
+        assert "★" in listed.render_line(0).text
+
+
 async def test_keys_typed_at_once_after_slash_all_go_into_the_search_box(
     library: Library,
 ) -> None:

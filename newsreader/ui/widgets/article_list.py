@@ -22,6 +22,7 @@ from newsreader.text.sanitize import for_display
 from newsreader.ui.widgets.scrollbars import update_bar
 
 ROW_HEIGHT = 2
+KEPT_ROWS = 2000  # drawn rows kept (a screen shows about 40)
 _NO_STATE = ArticleState()
 
 
@@ -74,6 +75,9 @@ class ArticleList(ScrollView, can_focus=True):
         self.empty_message = "Loading…"
         self.length = 0  # rows the list has room for: len(articles), or more (see `show`)
         self._styles: dict[str, Style] = {}
+        # Rows as drawn, by what they show: a scroll by one row, or the focus leaving (the
+        # cursor's colour changes, no other row's), draws one or two rows, not forty again.
+        self._rows: dict[tuple[object, ...], Strip] = {}
 
     # -- attributes down -----------------------------------------------------------------
 
@@ -187,7 +191,9 @@ class ArticleList(ScrollView, can_focus=True):
     # -- drawing -------------------------------------------------------------------------
 
     def notify_style_update(self) -> None:
-        self._styles.clear()  # theme, focus or CSS changed: look the component styles up again
+        # Theme, focus or CSS changed: look the component styles up again. The rows drawn
+        # stay: their key holds their style, and a row whose style is unchanged is the same.
+        self._styles.clear()
         super().notify_style_update()
 
     def _component(self, name: str) -> Style:
@@ -195,6 +201,18 @@ class ArticleList(ScrollView, can_focus=True):
         if style is None:
             style = self._styles[name] = self.get_component_rich_style(name, partial=True)
         return style
+
+    def _look(self) -> tuple[Style, ...]:
+        """The styles a row may use besides its own, for the rows' key: a theme changes them."""
+        return tuple(
+            self._component(name)
+            for name in (
+                "article-list--mark",
+                "article-list--read",
+                "article-list--unread",
+                "article-list--detail",
+            )
+        )
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
@@ -212,11 +230,22 @@ class ArticleList(ScrollView, can_focus=True):
         style = base
         if row == self.cursor:
             style += self._component("article-list--cursor")
-        if second:
-            segments = self._detail(article, style, width - 3)
-        else:
-            segments = self._title(article, state, style, width - 3)
-        return Strip(segments).adjust_cell_length(width, style)
+        pieces = self.details.get(article.id)
+        if second and pieces is not None:  # a search snippet: drawn as it comes, not kept
+            segments = self._detail(article, pieces, style, width - 3)
+            return Strip(segments).adjust_cell_length(width, style)
+        key = (article, state, second, style, width, self._look())
+        strip = self._rows.get(key)
+        if strip is None:
+            if second:
+                segments = self._detail(article, None, style, width - 3)
+            else:
+                segments = self._title(article, state, style, width - 3)
+            strip = Strip(segments).adjust_cell_length(width, style)
+            if len(self._rows) >= KEPT_ROWS:
+                self._rows.clear()
+            self._rows[key] = strip
+        return strip
 
     def _title(
         self, article: Article, state: ArticleState, style: Style, room: int
@@ -228,9 +257,14 @@ class ArticleList(ScrollView, can_focus=True):
         title = _fit(for_display(article.title, True), room)
         return [Segment(" ", style), Segment(mark, mark_style), Segment(title, title_style)]
 
-    def _detail(self, article: Article, style: Style, room: int) -> list[Segment]:
+    def _detail(
+        self,
+        article: Article,
+        pieces: Sequence[tuple[str, bool]] | None,
+        style: Style,
+        room: int,
+    ) -> list[Segment]:
         detail_style = style + self._component("article-list--detail")
-        pieces = self.details.get(article.id)
         if pieces is None:
             parts = [article.date[:10]]
             if article.link and article.source:
