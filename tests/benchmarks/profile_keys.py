@@ -24,6 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from tests.benchmarks.bench import settled
+
 
 def p95(values: list[float]) -> float:
     ordered = sorted(values)
@@ -66,8 +68,7 @@ async def run(args: argparse.Namespace) -> None:
 
     app = NewsReaderApp(Library(Path(args.db)))
     async with app.run_test(size=(140, 45)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settled(app, pilot)
         await asyncio.sleep(0.5)
         idle = await windows(app, "x", args.presses, args.gap)
         base = statistics.median(idle)
