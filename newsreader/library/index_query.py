@@ -102,9 +102,8 @@ def _forms(
 def estimate(db: sqlite3.Connection, query: Query, known: DocCounts | None = None) -> int:
     """An upper bound on matches, from the rarest required word's document count (`known`:
     counts already read, by term)."""
-    counts = []
-    for group in query.groups:
-        counts.append(sum(_term_count(db, term, known or DocCounts()) for term in group))
+    known = known if known is not None else DocCounts()
+    counts = [sum(_term_count(db, term, known) for term in group) for group in query.groups]
     return min(counts) if counts else 0
 
 
