@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 from collections.abc import Callable
@@ -98,3 +99,42 @@ def test_an_article_whose_body_is_written_keeps_every_other_field() -> None:
     }
     item = ParsedArticle(**values)  # type: ignore[arg-type]
     assert _without_texts(item) == replace(item, summary="", body="")
+
+
+def _merge_settings(db: Any) -> dict[str, dict[str, int]]:
+    return {
+        table: dict(
+            db.execute(f"SELECT k, v FROM {table}_config WHERE k IN ('automerge', 'hashsize')")
+        )
+        for table in ("fts", "quotes")
+    }
+
+
+def test_an_import_builds_the_index_in_bulk_and_leaves_the_usual_merge_settings(
+    library: Library, write_article: Callable[..., Path]
+) -> None:
+    """The writer merges and buffers in bulk (half the full-text CPU at 100,000 articles);
+    the settings are stored in the index, so the import must put them back."""
+    from newsreader.library.search_index import (
+        AUTOMERGE,
+        BULK_AUTOMERGE,
+        BULK_HASH_BYTES,
+        HASH_BYTES,
+    )
+
+    bulk = {"automerge": BULK_AUTOMERGE, "hashsize": BULK_HASH_BYTES}
+    usual = {"automerge": AUTOMERGE, "hashsize": HASH_BYTES}
+    library.index.prepare()
+    with library.index.transaction() as writer:
+        writer.merge_in_bulk(True)
+        assert _merge_settings(writer._db) == {"fts": bulk, "quotes": bulk}
+        writer.merge_in_bulk(False)
+        assert _merge_settings(writer._db) == {"fts": usual, "quotes": usual}
+    library.index.close()
+    write_article("a.txt", "Lighthouse keeper retires", "After forty years the keeper retires.")
+    import_paths(library, [Path(library.path).parent.parent / "articles"])
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(library.index.path)) as db:
+        settings = _merge_settings(db)
+    assert settings == {"fts": usual, "quotes": usual}

@@ -28,6 +28,11 @@ BULK_CACHE_KIB = 128 * 1024
 # FTS5 merges its segments this many at a time: its default, and while building in bulk.
 AUTOMERGE = 4
 BULK_AUTOMERGE = 8
+# FTS5 gathers new terms in memory up to this many bytes before writing them as a segment: its
+# default, and while building in bulk. Fewer, larger first segments leave less to merge: at
+# 100,000 articles the full-text inserts took 3.7 s of CPU instead of 6.9, searches as fast.
+HASH_BYTES = 1024 * 1024
+BULK_HASH_BYTES = 16 * 1024 * 1024
 BUSY_SECONDS = 10.0
 _BUSY_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
 PROGRESS_STEPS = 2000  # SQLite VM steps between two looks at whether a search is still wanted
@@ -202,11 +207,17 @@ class IndexTransaction:
 
     def merge_in_bulk(self, bulk: bool) -> None:
         """While building in bulk (an import's writer), FTS5 merges its segments 8 at a time
-        rather than 4: 10% less CPU for 100,000 articles, searches as fast (30 ms for a common
-        word either way). The setting is stored in the index: set it back before the commit,
-        and later writes merge as usual."""
-        value = BULK_AUTOMERGE if bulk else AUTOMERGE
-        self._db.execute("INSERT INTO fts(fts, rank) VALUES('automerge', ?)", (value,))
+        rather than 4 (10% less CPU for 100,000 articles, searches as fast: 30 ms for a common
+        word either way), and writes them from a larger buffer (`BULK_HASH_BYTES`). The
+        settings are stored in the index: set them back before the commit, and later writes
+        merge as usual."""
+        settings = {
+            "automerge": BULK_AUTOMERGE if bulk else AUTOMERGE,
+            "hashsize": BULK_HASH_BYTES if bulk else HASH_BYTES,
+        }
+        for table in ("fts", "quotes"):
+            for name, value in settings.items():
+                self._db.execute(f"INSERT INTO {table}({table}, rank) VALUES(?, ?)", (name, value))
 
     def drop(self, doc_ids: Iterable[str]) -> None:
         ids = list(doc_ids)
