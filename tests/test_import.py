@@ -138,3 +138,27 @@ def test_an_import_builds_the_index_in_bulk_and_leaves_the_usual_merge_settings(
     with contextlib.closing(sqlite3.connect(library.index.path)) as db:
         settings = _merge_settings(db)
     assert settings == {"fts": usual, "quotes": usual}
+
+
+def test_articles_are_indexed_in_rowid_order_so_one_batch_makes_one_segment(
+    library: Library,
+) -> None:
+    """FTS5 writes out the terms it has gathered whenever a rowid is lower than the last, and
+    rowids are hashes of the ids: unsorted, a batch of 40 made a segment for nearly each
+    article (13 s of CPU instead of 7 at 100,000 articles)."""
+    import sqlite3
+
+    from newsreader.library.derived import ArticleContent
+
+    contents = [
+        ArticleContent(f"{n:016x}"[::-1], "v1", f"Title {n}", "", f"Body {n} words", (), "2026")
+        for n in range(1, 41)
+    ]
+    library.index.prepare()
+    with library.index.transaction() as writer:
+        writer.merge_in_bulk(True)
+        writer.apply(contents, [[] for _ in contents])
+        writer.merge_in_bulk(False)
+    library.index.close()
+    with contextlib.closing(sqlite3.connect(library.index.path)) as db:
+        assert db.execute("SELECT count(DISTINCT segid) FROM fts_idx").fetchone() == (1,)

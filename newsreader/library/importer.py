@@ -21,8 +21,13 @@ from newsreader.sources.files import Subscribe, find_article_files, read_sources
 # Called with (files done, files in all); lets the command line draw a progress bar.
 Progress = Callable[[int, int], None]
 # Articles per hand-over to the index writer: what it has left when the files are read is a
-# batch or two (250 against 500: the import's tail 0.1 s shorter at 10,000).
+# batch or two (250 against 500: the import's tail 0.1 s shorter at 10,000). Past
+# `LARGE_IMPORT` articles, larger batches: the writer inserts each in rowid order, and FTS5
+# writes out what it has gathered whenever a rowid goes back, so a larger batch leaves fewer
+# segments to merge (100,000 articles: 13.3 s against 14.4).
 INDEX_BATCH = 250
+LARGE_IMPORT = 20_000
+LARGE_INDEX_BATCH = 2000
 # When the index writer is this many batches behind, this process extracts the quotations of
 # the next batch itself: both cores stay busy, and what is left to the writer when the files
 # are read stays short.
@@ -93,7 +98,8 @@ def _import(
                     queued.add(doc_id)
                     if writer is not None:
                         pending.append(_content(doc_id, item, now))
-                        if len(pending) >= INDEX_BATCH:
+                        batch = INDEX_BATCH if len(queued) < LARGE_IMPORT else LARGE_INDEX_BATCH
+                        if len(pending) >= batch:
                             _hand_over(writer, pending)
                             pending = []
                     if not (item.guid or item.link):
