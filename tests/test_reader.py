@@ -231,6 +231,40 @@ async def test_moving_the_focus_redraws_the_panes_it_changes_not_the_screen(
         assert whole == []
 
 
+async def test_a_key_is_drawn_in_one_frame(
+    library: Library, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A move redraws the list and the article pane; an open, also the panes' borders and
+    scrollbars. Each reached the screen from its own task, and the screen drew what had
+    arrived: two or three frames for one key (a move 12.4 ms of CPU, 10.3 in one frame)."""
+    from textual._compositor import Compositor
+    from textual.widget import Widget
+
+    app = reader_app(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        await pilot.press("enter", "escape")  # the first open arranges the scrollbars once
+        await pilot.pause()
+        frames: list[set[str]] = []
+        update_widgets = Compositor.update_widgets
+
+        def counted(self: Compositor, widgets: set[Widget]) -> None:
+            if widgets:
+                frames.append({type(widget).__name__ for widget in widgets})
+            update_widgets(self, widgets)
+
+        monkeypatch.setattr(Compositor, "update_widgets", counted)
+        for key, drawn in (
+            ("j", {"ArticleList", "ArticleView"}),
+            ("enter", {"ArticleList", "ArticleView", "ScrollBar"}),
+        ):
+            frames.clear()
+            await pilot.press(key)
+            await pilot.pause()
+            await pilot.pause()
+            assert len(frames) == 1 and drawn <= frames[0], key
+
+
 async def test_rows_are_drawn_again_only_when_what_they_show_changes(
     library: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -77,13 +77,12 @@ class FirstScreen:
 
             screen.saved = [(SavedSearch(name, query), count) for name, query, count in saved]
         sidebar.show_saved([TagCount(name, count) for name, _, count in saved], len(page.muted))
-        articles = screen.query_one(ArticleList)
-        articles.show(page.articles, screen.states, length=page.shown)
-        screen._set_list_title(page.shown)
-        # In the first frame, not one frame later: the article pane never flashes empty.
+        # The pane shows the cursor's article as the list is filled (in the first frame: it
+        # never flashes empty), with the quotations the page kept for it.
         if page.opening is not None:
             screen.query_one(ArticleView).know_quotations(page.opening)
-        screen._show_in_pane(articles.current)
+        screen.query_one(ArticleList).show(page.articles, screen.states, length=page.shown)
+        screen._set_list_title(page.shown)
         return True
 
     def total(self) -> int | None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -102,6 +103,13 @@ class ReaderScreen(Screen[None]):
     # Enter into the article then redraws two panes, not the tags pane's 40 options too.
     focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
+    async def _on_idle(self, event: events.Idle) -> None:
+        # Textual draws a frame as soon as the screen has no message left. The widgets that a
+        # key changed (the list, the pane, their scrollbars) tell the screen in turn, each from
+        # its own task: yield once, so their news arrives first and the key makes one frame.
+        await asyncio.sleep(0)
+        await super()._on_idle(event)
+
     def __init__(self, library: Library, settings: Settings | None = None) -> None:
         super().__init__()
         self.library = library
@@ -154,7 +162,11 @@ class ReaderScreen(Screen[None]):
         self.query_one("#search").display = False
         self.query_one("#search-status").display = False
         self.query_one(QuotationList).display = False
-        self.query_one(ArticleList).focus()
+        articles = self.query_one(ArticleList)
+        articles.focus()
+        # The pane follows the cursor in the same step as the list (not at its `Highlighted`
+        # message, which reaches the screen after the list's repaint): one frame per move.
+        self.watch(articles, "cursor", self._follow_cursor, init=False)
         self._set_list_title()
         self.first.show()
         # After the first frame: the load holds the interpreter while it parses the catalog.
@@ -519,10 +531,9 @@ class ReaderScreen(Screen[None]):
             self._show_selection()
         self.query_one(ArticleList).focus()
 
-    @on(ArticleList.Highlighted)
-    def show_article(self, event: ArticleList.Highlighted) -> None:
+    def _follow_cursor(self) -> None:
         if self.person is None:  # else the pane shows the quotation's article
-            self._show_in_pane(event.article)
+            self._show_in_pane(self.query_one(ArticleList).current)
 
     def _show_in_pane(self, article: Article | None) -> None:
         view = self.query_one(ArticleView)
