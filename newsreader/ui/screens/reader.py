@@ -104,9 +104,10 @@ class ReaderScreen(Screen[None]):
     focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
     async def _on_idle(self, event: events.Idle) -> None:
-        # Textual draws a frame as soon as the screen has no message left. The widgets that a
-        # key changed (the list, the pane, their scrollbars) tell the screen in turn, each from
-        # its own task: yield once, so their news arrives first and the key makes one frame.
+        # Textual (8.2.8's `Screen._on_idle`) draws a frame as soon as the screen has no
+        # message left. The widgets that a key changed (the list, the pane, their scrollbars)
+        # tell the screen in turn, each from its own task: yield once, so their news arrives
+        # first and the key makes one frame (`test_a_key_is_drawn_in_one_frame`).
         await asyncio.sleep(0)
         await super()._on_idle(event)
 
