@@ -326,7 +326,7 @@ def bench_keys(db: Path, presses: int, gap: float = 0.05, runs: int = 3) -> dict
 
 def measure_newsreader(work: Path, folder: Path, size: int, runs: int) -> dict[str, Any]:
     """Every newsreader figure for one size, printed as it comes."""
-    imported = bench_import(work, folder, size, 1 if size > 20_000 else runs)
+    imported = bench_import(work, folder, size, newsboat.import_runs(size, runs))
     print(
         f"import: {imported['seconds']:.2f} s = {imported['per_second']:,.0f} articles/s "
         f"(FTS5 alone on the same texts: {imported['fts_alone_seconds']:.2f} s)",
