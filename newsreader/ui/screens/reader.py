@@ -165,8 +165,7 @@ class ReaderScreen(Screen[None]):
         self.query_one(QuotationList).display = False
         articles = self.query_one(ArticleList)
         articles.focus()
-        # The pane follows the cursor in the same step as the list (not at its `Highlighted`
-        # message, which reaches the screen after the list's repaint): one frame per move.
+        # The pane follows the cursor in the same step as the list: one frame per move.
         self.watch(articles, "cursor", self._follow_cursor, init=False)
         self._set_list_title()
         self.first.show()

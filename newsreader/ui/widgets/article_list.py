@@ -30,7 +30,9 @@ class ArticleList(ScrollView, can_focus=True):
     """Two lines per article: a bookmark mark and the title, then tags/date or a search snippet.
 
     The screen hands it the articles, their states and snippets (attributes down); it posts
-    `Highlighted` when the cursor moves and `Opened` on enter or a click (messages up).
+    `Opened` on enter or a click (messages up). The screen watches `cursor` (set again at each
+    `show`, even to the same row) to show the current article: a message would reach it after
+    the list's repaint, and a move would take two frames.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -51,12 +53,6 @@ class ArticleList(ScrollView, can_focus=True):
         "article-list--detail",
         "article-list--match",
     }
-
-    @dataclass
-    class Highlighted(Message):
-        """The cursor moved to `article` (None when the list is empty)."""
-
-        article: Article | None
 
     @dataclass
     class Opened(Message):
@@ -147,7 +143,6 @@ class ArticleList(ScrollView, can_focus=True):
         )
         self.refresh_row(old)
         self.refresh_row(new)
-        self.post_message(self.Highlighted(self.current))
 
     def refresh_row(self, row: int) -> None:
         y = row * ROW_HEIGHT - round(self.scroll_offset.y)
