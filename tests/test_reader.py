@@ -80,6 +80,25 @@ async def test_enter_marks_read_and_u_toggles_and_counts_follow(library: Library
         assert app.screen._counts().unread == 3
 
 
+async def test_a_count_change_redraws_only_its_sidebar_entry(library: Library) -> None:
+    """Unread sits above the gap before the next group, so its entry is two lines tall (the
+    prompt, then the gap's rule): its count still changes without redrawing the sidebar."""
+    app = reader_app(library)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        sidebar = app.screen.query_one(TagSidebar)
+        drawn = sidebar._option_render_cache
+        everything_else = {key: drawn[key] for key in list(drawn.keys()) if key[0].id != "unread"}
+        assert everything_else
+        await pilot.press("enter")
+        await pilot.pause()
+        kept = sidebar._option_render_cache
+        assert all(kept.get(key) is strips for key, strips in everything_else.items())
+        line = sidebar._index_to_line[sidebar.get_option_index("unread")]
+        assert sidebar.render_line(line).text.split() == ["Unread", "2"]
+        assert set(sidebar.render_line(line + 1).text) == {"─"}
+
+
 async def test_b_bookmarks_at_once_on_disk(library: Library) -> None:
     app = reader_app(library)
     async with app.run_test(size=(120, 40)) as pilot:

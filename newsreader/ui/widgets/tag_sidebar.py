@@ -142,8 +142,8 @@ class TagSidebar(PagingOptionList):
         `OptionList.replace_option_prompt` forgets every entry's drawing and redraws the whole
         list (9 ms of a 16 ms frame at a bookmark); a count keeps its entry one line tall, so
         only its own drawing needs to go. This leans on OptionList's internals in Textual 8.2.8
-        (`_set_prompt`, `_option_render_cache`, `_index_to_line`): where they are not as
-        expected, it falls back to `replace_option_prompt`.
+        (`_set_prompt`, `_option_render_cache`, `_index_to_line`, `_divider`): where they are
+        not as expected, it falls back to `replace_option_prompt`.
         """
         option = self.get_option(option_id)
         if option.prompt == prompt:
@@ -151,7 +151,9 @@ class TagSidebar(PagingOptionList):
         index = self.get_option_index(option_id)
         cache = getattr(self, "_option_render_cache", None)
         line = getattr(self, "_index_to_line", {}).get(index)
-        if cache is None or line is None or self._heights.get(index) != 1:
+        # The entry above a group's gap carries the gap's rule as its second line.
+        one_line = 1 + bool(getattr(option, "_divider", False))
+        if cache is None or line is None or self._heights.get(index) != one_line:
             self.replace_option_prompt(option_id, prompt)
             return
         option._set_prompt(prompt)
