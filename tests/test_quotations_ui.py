@@ -287,6 +287,43 @@ async def test_people_are_counted_again_when_the_library_reloads(library: Librar
         )
 
 
+async def test_a_move_in_a_persons_quotations_is_drawn_in_one_frame(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pane follows the cursor in the same step as the list: a message from the list
+    reached the screen after the list had drawn its cursor, and the pane came a frame later."""
+    from textual._compositor import Compositor
+    from textual.widget import Widget
+
+    more = ParsedArticle(
+        "Shoigu again", "s", "“We will answer,” Sergey Shoigu said on Friday.", (), source="m"
+    )
+    app = reader_app(make_library(tmp_path / "library.json", [seed_article(), more]))
+    async with app.run_test(size=(140, 30)) as pilot:
+        await loaded(pilot)
+        screen = reader(pilot)
+        await settle(pilot, lambda: bool(screen.people))
+        screen.show_person("Sergey Shoigu")
+        quotations = screen.query_one(QuotationList)
+        await settle(pilot, lambda: len(quotations.quotations) == 2)
+        await pilot.pause()
+        shown = view(pilot).article
+        frames: list[set[str]] = []
+        update_widgets = Compositor.update_widgets
+
+        def counted(self: Compositor, widgets: set[Widget]) -> None:
+            if widgets:
+                frames.append({type(widget).__name__ for widget in widgets})
+            update_widgets(self, widgets)
+
+        monkeypatch.setattr(Compositor, "update_widgets", counted)
+        await pilot.press("j")
+        await pilot.pause()
+        await pilot.pause()
+        assert view(pilot).article != shown
+        assert len(frames) == 1 and {"QuotationList", "ArticleView"} <= frames[0]
+
+
 # -- help, palette, footer -------------------------------------------------------------------
 
 

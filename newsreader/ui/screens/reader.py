@@ -165,8 +165,9 @@ class ReaderScreen(Screen[None]):
         self.query_one(QuotationList).display = False
         articles = self.query_one(ArticleList)
         articles.focus()
-        # The pane follows the cursor in the same step as the list: one frame per move.
+        # The pane follows the cursors in the same step as the lists: one frame per move.
         self.watch(articles, "cursor", self._follow_cursor, init=False)
+        self.watch(self.query_one(QuotationList), "highlighted", self._follow_quotation, init=False)
         self._set_list_title()
         self.first.show()
         # After the first frame: the load holds the interpreter while it parses the catalog.
@@ -361,9 +362,8 @@ class ReaderScreen(Screen[None]):
         if self.person == name:
             self.query_one(QuotationList).say(message)
 
-    @on(QuotationList.Highlighted)
-    def show_quotation(self, event: QuotationList.Highlighted) -> None:
-        quotation = event.quotation
+    def _follow_quotation(self, _highlighted: int | None) -> None:
+        quotation = self.query_one(QuotationList).current
         if self.person is None or quotation is None:
             return
         if (quotation.article.id, quotation.start) != self._scrolled_to:

@@ -33,9 +33,11 @@ def quotation_row(quotation: StoredQuotation) -> Content:
 
 
 class QuotationList(PagingOptionList):
-    """Shows a person's quotations; posts `Highlighted` as the cursor moves and `Opened` on enter.
+    """Shows a person's quotations; posts `Opened` on enter.
 
-    The screen hands it the quotations (attributes down) and reads `current`.
+    The screen hands it the quotations (attributes down), watches `highlighted` and reads
+    `current`: a message would reach the screen after the list has drawn its cursor, and the
+    article pane would follow a frame later.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -50,12 +52,6 @@ class QuotationList(PagingOptionList):
         text-overflow: ellipsis;
     }
     """
-
-    @dataclass
-    class Highlighted(Message):
-        """The cursor moved to `quotation` (None: nothing listed)."""
-
-        quotation: StoredQuotation | None
 
     @dataclass
     class Opened(Message):
@@ -80,8 +76,6 @@ class QuotationList(PagingOptionList):
             )
         if quotations:
             self.highlighted = position
-        else:
-            self.post_message(self.Highlighted(None))
 
     def say(self, message: str) -> None:
         """One line instead of quotations: loading, none found, or what went wrong."""
@@ -96,8 +90,7 @@ class QuotationList(PagingOptionList):
         return None
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        event.stop()
-        self.post_message(self.Highlighted(self.current))
+        event.stop()  # the screen watches `highlighted`
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
