@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 
@@ -28,6 +29,11 @@ class LibraryBusy(LibraryError):
             f"Another newsreader is writing to the library and did not finish in time "
             f"(lock file {lock_path}); try again in a moment."
         )
+
+
+# What reading or writing the library (its files, its index) can raise in a worker: said in
+# one line, never the end of the reader.
+STORAGE_ERRORS = (LibraryError, sqlite3.Error, OSError)
 
 
 def describe_os_error(error: OSError, path: Path) -> str:

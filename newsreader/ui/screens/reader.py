@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -13,7 +12,6 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
 from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widget import Widget
@@ -21,8 +19,9 @@ from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from newsreader.config import Settings
-from newsreader.library import Library, LibraryError, first_page
+from newsreader.library import Library, LibraryError
 from newsreader.library.derived import Signature
+from newsreader.library.errors import STORAGE_ERRORS
 from newsreader.library.search import SearchResults, search
 from newsreader.library.search_index import SearchAbandoned
 from newsreader.library.selection import (
@@ -41,6 +40,7 @@ from newsreader.model import Article, ArticleState, TagCount
 from newsreader.text.highlight import fold, match_spans, snippet_pieces
 from newsreader.text.links import safe_web_link
 from newsreader.ui.screens.first_screen import FirstScreen
+from newsreader.ui.screens.person_view import PersonView
 from newsreader.ui.screens.quotations import QuotationsScreen
 from newsreader.ui.screens.reader_day import ReaderDay
 from newsreader.ui.widgets.article_list import ArticleList
@@ -50,18 +50,14 @@ from newsreader.ui.widgets.quotation_list import QuotationList
 from newsreader.ui.widgets.search_box import SearchBox
 from newsreader.ui.widgets.tag_sidebar import TagSidebar
 
-if TYPE_CHECKING:  # loaded when the people are first counted, not at start
-    from newsreader.library.quotations import StoredQuotation
+if TYPE_CHECKING:  # loaded when first used, not at start
     from newsreader.library.saved_searches import SavedSearch
 
 SEARCH_LIMIT = 200  # the best 200: a person refines the words rather than scroll further
 NARROW_WIDTH = 100  # below this, the tag sidebar shows only while it has focus
 DISK_CHECK_SECONDS = 2.0
 INDEX_BUSY_SECONDS = 1.0  # a search never waits longer for an index another process holds
-PERSON_QUOTATIONS = 500  # a person's quotations listed, newest article first
 _NO_STATE = ArticleState()
-# What storage can raise at a worker: said in one line, never the end of the reader.
-STORAGE_ERRORS = (LibraryError, sqlite3.Error, OSError)
 
 
 class ReaderScreen(Screen[None]):
@@ -133,9 +129,7 @@ class ReaderScreen(Screen[None]):
         self.feed_counts: tuple[TagCount, ...] = ()
         self.people: tuple[TagCount, ...] = ()  # the most quoted speakers, with their counts
         self.person: str | None = None  # whose quotations the middle pane lists, if anyone's
-        # The quotation (article id, start) the article pane was last scrolled to from that
-        # list: a reload that lists it again leaves the reader's scrolling alone.
-        self._scrolled_to: tuple[str, int] | None = None
+        self.person_view = PersonView(self)  # the People group and a person's quotations
         self.results: SearchResults | None = None
         self.results_by_date = False
         # Marks written from this screen, counted: a load that began at another count may have
@@ -167,7 +161,8 @@ class ReaderScreen(Screen[None]):
         articles.focus()
         # The pane follows the cursors in the same step as the lists: one frame per move.
         self.watch(articles, "cursor", self._follow_cursor, init=False)
-        self.watch(self.query_one(QuotationList), "highlighted", self._follow_quotation, init=False)
+        quotations = self.query_one(QuotationList)
+        self.watch(quotations, "highlighted", self.person_view.follow, init=False)
         self._set_list_title()
         self.first.show()
         # After the first frame: the load holds the interpreter while it parses the catalog.
@@ -281,125 +276,24 @@ class ReaderScreen(Screen[None]):
         self.first.changed()
         # The quotations store is brought in step with the library first: after a reload
         # the People counts (and a person's list on screen) may have changed.
-        self.count_people()
-        if self.person is not None:
-            current = self.query_one(QuotationList).current
-            keep = (current.article.id, current.start) if current is not None else None
-            self.load_person(self.person, keep)
+        self.person_view.count()
+        self.person_view.reload()
 
-    # -- people: who is quoted ------------------------------------------------------------
-
-    @work(thread=True, exclusive=True, group="people")
-    def count_people(self) -> None:
-        """The most quoted speakers, for the sidebar's People group (in a thread: the first
-        time, every article's quotations are found and stored)."""
-        from newsreader.library.quotations import speakers
-
-        try:
-            found = speakers(self.library, limit=first_page.PEOPLE_SHOWN)
-        except STORAGE_ERRORS as error:
-            if not get_current_worker().is_cancelled:
-                message = f"People not counted: {error}"
-                self.app.call_from_thread(self.notify, message, severity="error", timeout=10)
-            return
-        people = tuple(TagCount(speaker.name, speaker.count) for speaker in found)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._people_counted, people)
-
-    def _people_counted(self, people: tuple[TagCount, ...]) -> None:
-        if people != self.people:
-            self.people = people
-            self.query_one(TagSidebar).show_people(people)
-        self.first.changed()
+    # -- people: who is quoted (see `person_view`) --------------------------------------------
 
     @on(TagSidebar.PersonChosen)
     def choose_person(self, event: TagSidebar.PersonChosen) -> None:
-        self.show_person(event.name)
+        self.person_view.show(event.name)
 
     def show_person(self, name: str) -> None:
-        """The middle pane lists `name`'s quotations instead of articles, until escape or
-        another choice in the sidebar."""
-        if self.results is not None or self.query_one("#search", Input).display:
-            self.clear_search()
-        self.person = name
-        self._scrolled_to = None
-        self.query_one(ArticleList).display = False
-        quotations = self.query_one(QuotationList)
-        quotations.display = True
-        quotations.border_title = Content(f"Quotations · {name}")
-        quotations.say(f"Finding the quotations of {name}…")
-        quotations.focus()
-        self.query_one(TagSidebar).highlight_person(name)
-        self.load_person(name)
+        self.person_view.show(name)
 
-    @work(thread=True, exclusive=True, group="person")
-    def load_person(self, name: str, keep: tuple[str, int] | None = None) -> None:
-        from newsreader.library.quotations import quotations_by
-
-        try:
-            found = quotations_by(self.library, name, limit=PERSON_QUOTATIONS)
-        except STORAGE_ERRORS as error:
-            text = str(error) if isinstance(error, LibraryError) else f"Not listed: {error}"
-            if not get_current_worker().is_cancelled:
-                self.app.call_from_thread(self._person_failed, name, text)
-            return
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._person_loaded, name, found, keep)
-
-    def _person_loaded(
-        self, name: str, found: list[StoredQuotation], keep: tuple[str, int] | None
-    ) -> None:
-        if self.person != name:
-            return  # left, or another person chosen, while this list was read
-        quotations = self.query_one(QuotationList)
-        quotations.border_title = Content(f"Quotations · {name} · {len(found):,}")
-        if found:
-            quotations.show(found, keep)
-        else:
-            quotations.say(f"No quotations of {name} in the library.")
-
-    def _person_failed(self, name: str, message: str) -> None:
-        if self.person == name:
-            self.query_one(QuotationList).say(message)
-
-    def _follow_quotation(self, _highlighted: int | None) -> None:
-        quotation = self.query_one(QuotationList).current
-        if self.person is None or quotation is None:
-            return
-        if (quotation.article.id, quotation.start) != self._scrolled_to:
-            self._show_at_quotation(quotation, mark=False)
+    def leave_person(self, focus: bool = True) -> None:
+        self.person_view.leave(focus)
 
     @on(QuotationList.Opened)
     def open_quotation(self, event: QuotationList.Opened) -> None:
-        article = event.quotation.article
-        self._show_at_quotation(event.quotation, mark=True)
-        if not self.states.get(article.id, _NO_STATE).read:
-            self._write_state(article, read=True)
-        self.query_one(ArticleView).focus()
-
-    def _show_at_quotation(self, quotation: StoredQuotation, mark: bool) -> None:
-        """The quotation's article in the article pane, scrolled to the quotation."""
-        self._scrolled_to = (quotation.article.id, quotation.start)
-        view = self.query_one(ArticleView)
-        self._show_in_pane(quotation.article)
-        own = view.quotation_at(quotation.start, quotation.text)
-        if own is not None:
-            view.show_quotation(own.start, own.end, mark)
-        elif quotation.start < len(view.body):
-            view.show_quotation(quotation.start, quotation.end, mark)
-
-    def leave_person(self, focus: bool = True) -> None:
-        """Back to the article list, showing the article its cursor is on."""
-        if self.person is None:
-            return
-        self.person = None
-        self._scrolled_to = None
-        self.query_one(QuotationList).display = False
-        articles = self.query_one(ArticleList)
-        articles.display = True
-        self._show_in_pane(articles.current)
-        if focus:
-            articles.focus()
+        self.person_view.open(event.quotation)
 
     def action_quotations(self) -> None:
         """`"`: the open article's quotations; the one chosen scrolls to the top of the pane."""
