@@ -100,11 +100,32 @@ def test_a_cut_inside_a_record_falls_back_to_a_whole_parse(payload: bytes) -> No
         b'{"articles": {"a": {"t": "x"}}}',  # laid out by another writer
         b'{"_default":{"1":{"t":"x"}}}',
         b'{"articles":{"a":{"t":"x"},"b":{"t":"y"}}',  # cut short
+        b'{"articles":{"a":{"t":"x"}},{"b":{"t":"y"}}}',  # not JSON: an object where a key goes
     ],
 )
 def test_other_layouts_are_left_to_a_whole_parse(payload: bytes) -> None:
     for slice_bytes in range(1, len(payload) + 1):
         assert parse_in_slices(payload, slice_bytes) is None
+
+
+def test_a_key_seen_again_keeps_its_place_and_takes_the_later_record() -> None:
+    payload = b'{"articles":{"a":{"t":"1"},"b":{"t":"2"},"a":{"t":"3"},"c":{"t":"4"}}}'
+    whole = orjson.loads(payload)
+    for slice_bytes in range(1, len(payload) + 2):
+        parsed = parse_in_slices(payload, slice_bytes)
+        assert parsed == whole and list(parsed["articles"]) == list(whole["articles"])
+
+
+def test_a_file_too_deep_for_a_whole_parse_is_too_deep_in_slices() -> None:
+    """orjson refuses 1,024 levels: a slice parsed one level up would have let one through."""
+    deep = b"[" * 1023 + b"]" * 1023
+    payload = b'{"articles":{"a":{"t":"x"},"b":' + deep + b"}}"
+    with pytest.raises(orjson.JSONDecodeError):
+        orjson.loads(payload)
+    for slice_bytes in (1, 5, 20, len(payload)):
+        assert parse_in_slices(payload, slice_bytes) is None
+    with pytest.raises(ValueError):
+        parse_in_slices(payload, 0)
 
 
 def test_a_big_catalog_file_is_read_in_slices_and_a_corrupt_one_still_reported(

@@ -19,7 +19,15 @@ _TABLE_START = b'{"articles":{'
 # Between two records: the end of one object and the start of the next key. It may also be
 # the end of an object inside a record (our writer makes none) or of a text that ends in `},`
 # (before its closing quote): a slice cut there leaves its record or its text open and does
-# not parse, and the whole file is parsed instead. A slice that parses ends at a record's end.
+# not parse, and the whole file is parsed instead.
+#
+# Why the result is the whole parse's: the slices are the table's bytes between the file's
+# opening and closing braces, separated by the single commas the cuts leave out. Each slice is
+# parsed as one object inside a list: two levels, as deep as the file's table (orjson limits
+# the depth). A slice that closes the object early (another table after the articles) does not
+# parse, or makes a list of more than one. So when every slice parses, the file is valid JSON
+# and its table holds the slices' records in order. A later slice's key that an earlier one
+# had keeps its first place and takes the later value, as in a whole parse.
 _BETWEEN_RECORDS = b'},"'
 # Values records repeat: an import's timestamp, a tag line as written, a language.
 _SHARED_TEXTS = ("added", "tags_raw", "lang")
@@ -32,6 +40,8 @@ def parse_in_slices(payload: bytes, slice_bytes: int) -> Tables | None:
     time with repeated values shared; None when the payload is not laid out as our writer lays
     out a catalog (the caller parses it whole: a hand-edited file, another table, a corrupt
     file, which must be reported the usual way)."""
+    if slice_bytes < 1:
+        raise ValueError(f"slice_bytes must be positive, not {slice_bytes}")
     if not payload.startswith(_TABLE_START) or not payload.endswith(b"}}"):
         return None
     records: dict[str, Any] = {}
@@ -41,9 +51,12 @@ def parse_in_slices(payload: bytes, slice_bytes: int) -> Tables | None:
         cut = payload.find(_BETWEEN_RECORDS, start + slice_bytes, end)
         stop = end - 1 if cut == -1 else cut + 1  # just past the slice's last record
         try:
-            piece = orjson.loads(b"{" + payload[start:stop] + b"}")
+            parsed = orjson.loads(b"[{" + payload[start:stop] + b"}]")
         except orjson.JSONDecodeError:
             return None
+        if len(parsed) != 1:
+            return None  # the slice closed its object and opened another: not ours
+        piece = parsed[0]
         _share_values(piece, numbers)
         records.update(piece)
         if cut == -1:
