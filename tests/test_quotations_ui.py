@@ -21,7 +21,7 @@ from newsreader.ui.widgets.article_view import ArticleView
 from newsreader.ui.widgets.quotation_list import QuotationList
 from newsreader.ui.widgets.tag_sidebar import TagSidebar
 from tests.conftest import SEED_ARTICLE
-from tests.ui_helpers import ARTICLES, loaded, make_library, reader_app
+from tests.ui_helpers import ARTICLES, drawn_frames, loaded, make_library, reader_app
 
 NATO_TITLE = "As NATO summit begins, Russia escalates its attack on Ukraine"
 SHOIGU_SAYS = "In the event that the United States supplies cluster munitions"
@@ -58,6 +58,16 @@ def reader(pilot: Pilot[None]) -> ReaderScreen:
     screen = pilot.app.screen_stack[0]
     assert isinstance(screen, ReaderScreen)
     return screen
+
+
+async def shoigu_listed(pilot: Pilot[None]) -> QuotationList:
+    """Once the People are counted, Sergey Shoigu's quotations listed in the middle pane."""
+    screen = reader(pilot)
+    await settle(pilot, lambda: bool(screen.people))
+    screen.show_person("Sergey Shoigu")
+    quotations = screen.query_one(QuotationList)
+    await settle(pilot, lambda: bool(quotations.quotations))
+    return quotations
 
 
 def view(pilot: Pilot[None]) -> ArticleView:
@@ -229,9 +239,7 @@ async def test_another_sidebar_entry_leaves_the_persons_quotations(library: Libr
     async with app.run_test(size=(140, 40)) as pilot:
         await loaded(pilot)
         screen = reader(pilot)
-        await settle(pilot, lambda: bool(screen.people))
-        screen.show_person("Sergey Shoigu")
-        await settle(pilot, lambda: bool(screen.query_one(QuotationList).quotations))
+        await shoigu_listed(pilot)
         await pilot.press("t", "home", "enter")  # All
         await pilot.pause()
         assert screen.person is None
@@ -292,31 +300,17 @@ async def test_a_move_in_a_persons_quotations_is_drawn_in_one_frame(
 ) -> None:
     """The pane follows the cursor in the same step as the list: a message from the list
     reached the screen after the list had drawn its cursor, and the pane came a frame later."""
-    from textual._compositor import Compositor
-    from textual.widget import Widget
-
     more = ParsedArticle(
         "Shoigu again", "s", "“We will answer,” Sergey Shoigu said on Friday.", (), source="m"
     )
     app = reader_app(make_library(tmp_path / "library.json", [seed_article(), more]))
     async with app.run_test(size=(140, 30)) as pilot:
         await loaded(pilot)
-        screen = reader(pilot)
-        await settle(pilot, lambda: bool(screen.people))
-        screen.show_person("Sergey Shoigu")
-        quotations = screen.query_one(QuotationList)
-        await settle(pilot, lambda: len(quotations.quotations) == 2)
+        quotations = await shoigu_listed(pilot)
+        assert len(quotations.quotations) == 2
         await pilot.pause()
         shown = view(pilot).article
-        frames: list[set[str]] = []
-        update_widgets = Compositor.update_widgets
-
-        def counted(self: Compositor, widgets: set[Widget]) -> None:
-            if widgets:
-                frames.append({type(widget).__name__ for widget in widgets})
-            update_widgets(self, widgets)
-
-        monkeypatch.setattr(Compositor, "update_widgets", counted)
+        frames = drawn_frames(monkeypatch)
         await pilot.press("j")
         await pilot.pause()
         await pilot.pause()
@@ -383,11 +377,7 @@ async def test_a_reload_leaves_the_article_where_the_reader_scrolled_it(library:
     app = reader_app(library)
     async with app.run_test(size=(140, 24)) as pilot:
         await loaded(pilot)
-        screen = reader(pilot)
-        await settle(pilot, lambda: bool(screen.people))
-        screen.show_person("Sergey Shoigu")
-        quotations = screen.query_one(QuotationList)
-        await settle(pilot, lambda: bool(quotations.quotations))
+        quotations = await shoigu_listed(pilot)
         pane = view(pilot)
         at_quotation = pane.scroll_y
         await pilot.press("enter", "j", "j", "j")  # reading on, below the quotation

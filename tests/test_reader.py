@@ -21,7 +21,7 @@ from newsreader.ui.widgets.article_view import ArticleView
 from newsreader.ui.widgets.tag_sidebar import TagSidebar
 from tests.conftest import article_file
 from tests.test_consistency import index_held
-from tests.ui_helpers import loaded, make_library, reader_app
+from tests.ui_helpers import drawn_frames, loaded, make_library, reader_app
 
 
 @pytest.fixture
@@ -256,23 +256,12 @@ async def test_a_key_is_drawn_in_one_frame(
     """A move redraws the list and the article pane; an open, also the panes' borders and
     scrollbars. Each reached the screen from its own task, and the screen drew what had
     arrived: two or three frames for one key (a move 12.4 ms of CPU, 10.3 in one frame)."""
-    from textual._compositor import Compositor
-    from textual.widget import Widget
-
     app = reader_app(library)
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(pilot)
         await pilot.press("enter", "escape")  # the first open arranges the scrollbars once
         await pilot.pause()
-        frames: list[set[str]] = []
-        update_widgets = Compositor.update_widgets
-
-        def counted(self: Compositor, widgets: set[Widget]) -> None:
-            if widgets:
-                frames.append({type(widget).__name__ for widget in widgets})
-            update_widgets(self, widgets)
-
-        monkeypatch.setattr(Compositor, "update_widgets", counted)
+        frames = drawn_frames(monkeypatch)
         for key, drawn in (
             ("j", {"ArticleList", "ArticleView"}),
             ("enter", {"ArticleList", "ArticleView", "ScrollBar"}),

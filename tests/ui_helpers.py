@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.worker import WorkerCancelled
 
@@ -65,6 +66,23 @@ async def loaded(pilot: Pilot[None]) -> None:
             continue
         break
     await pilot.pause()
+
+
+def drawn_frames(monkeypatch: pytest.MonkeyPatch) -> list[set[str]]:
+    """From now on, each frame the screen draws: the names of the widget classes it redrew."""
+    from textual._compositor import Compositor
+    from textual.widget import Widget
+
+    frames: list[set[str]] = []
+    update_widgets = Compositor.update_widgets
+
+    def counted(self: Compositor, widgets: set[Widget]) -> None:
+        if widgets:
+            frames.append({type(widget).__name__ for widget in widgets})
+        update_widgets(self, widgets)
+
+    monkeypatch.setattr(Compositor, "update_widgets", counted)
+    return frames
 
 
 def reader_app(library: Library) -> NewsReaderApp:

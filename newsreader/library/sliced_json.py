@@ -32,10 +32,8 @@ _BETWEEN_RECORDS = b'},"'
 # Values records repeat: an import's timestamp, a tag line as written, a language.
 _SHARED_TEXTS = ("added", "tags_raw", "lang")
 
-Tables = dict[str, dict[str, Any]]
 
-
-def parse_in_slices(payload: bytes, slice_bytes: int) -> Tables | None:
+def parse_in_slices(payload: bytes, slice_bytes: int) -> dict[str, dict[str, Any]] | None:
     """The tables of `payload`, equal to `orjson.loads(payload)`, parsed `slice_bytes` at a
     time with repeated values shared; None when the payload is not laid out as our writer lays
     out a catalog (the caller parses it whole: a hand-edited file, another table, a corrupt

@@ -36,8 +36,6 @@ QUERIES = {
 }
 
 SCREEN = (140, 45)
-
-
 _NEWEST = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 # CSI sequences, charset choices and keypad modes: what ncurses puts between the characters.
 _ESCAPES = re.compile(rb"\x1b(\[[0-9;?]*[ -/]*[@-~]|[()][0-9A-Z]|[=>])")
