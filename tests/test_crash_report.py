@@ -16,7 +16,7 @@ from textual.worker import WorkerFailed
 import newsreader
 from newsreader.library import Library
 from newsreader.ui import crash
-from newsreader.ui.screens import reader
+from newsreader.ui.screens import search_flow
 from newsreader.ui.screens.reader import ReaderScreen
 from tests.terminal import Terminal, _drain
 from tests.ui_helpers import loaded, make_library, reader_app
@@ -82,7 +82,7 @@ async def test_an_error_in_a_worker_is_caught_the_same_way(
     def broken_search(*args: object, **kwargs: object) -> None:
         raise ValueError("the index exploded")
 
-    monkeypatch.setattr(reader, "search", broken_search)
+    monkeypatch.setattr(search_flow, "search", broken_search)
     app = reader_app(library)
     with pytest.raises(WorkerFailed):
         async with app.run_test(size=(120, 40)) as pilot:

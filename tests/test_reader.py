@@ -463,16 +463,16 @@ async def test_R_refreshes_feeds_in_the_background(library: Library) -> None:
 async def test_typing_fast_shows_each_result_set_once_and_the_last_one_stays(
     library: Library, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from newsreader.ui.screens.reader import ReaderScreen
+    from newsreader.ui.screens.search_flow import SearchFlow
 
     shown: list[str] = []
-    original = ReaderScreen._show_results
+    original = SearchFlow.show_results
 
-    def counted(self: ReaderScreen, text: str, found: object) -> None:
+    def counted(self: SearchFlow, text: str, found: object) -> None:
         shown.append(text)
         original(self, text, found)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(ReaderScreen, "_show_results", counted)
+    monkeypatch.setattr(SearchFlow, "show_results", counted)
     app = reader_app(library)
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(pilot)

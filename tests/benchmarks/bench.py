@@ -185,7 +185,7 @@ def settled_rss_mb(pid: int, timeout: float = 120.0) -> float:
 def bench_search(db: Path, repeats: int) -> dict[str, dict[str, float]]:
     from newsreader.library import Library
     from newsreader.library.search import search, sync_index
-    from newsreader.ui.screens.reader import SEARCH_LIMIT
+    from newsreader.ui.screens.search_flow import SEARCH_LIMIT
 
     library = Library(db)
     sync_index(library)
@@ -224,12 +224,12 @@ def bench_search_on_screen(db: Path, repeats: int) -> dict[str, float]:
 
     from newsreader.library import Library
     from newsreader.ui.app import NewsReaderApp
-    from newsreader.ui.screens.reader import ReaderScreen
+    from newsreader.ui.screens.search_flow import SearchFlow
 
     shown: list[float] = []
-    original = ReaderScreen._show_results
+    original = SearchFlow.show_results
 
-    def timed(self: ReaderScreen, text: str, found: Any) -> None:
+    def timed(self: SearchFlow, text: str, found: Any) -> None:
         original(self, text, found)
         shown.append(time.perf_counter())
 
@@ -256,11 +256,11 @@ def bench_search_on_screen(db: Path, repeats: int) -> dict[str, float]:
                 medians[name] = median(times) * 1000
             return medians
 
-    ReaderScreen._show_results = timed  # type: ignore[method-assign]
+    SearchFlow.show_results = timed  # type: ignore[method-assign]
     try:
         return asyncio.run(run())
     finally:
-        ReaderScreen._show_results = original  # type: ignore[method-assign]
+        SearchFlow.show_results = original  # type: ignore[method-assign]
 
 
 def bench_keys(db: Path, presses: int, gap: float = 0.05, runs: int = 3) -> dict[str, float]:

@@ -72,7 +72,7 @@ class PersonView:
         another choice in the sidebar."""
         screen = self.screen
         if screen.results is not None or screen.query_one("#search", Input).display:
-            screen.clear_search()
+            screen.searching.clear()
         screen.person = name
         self.scrolled_to = None
         screen.query_one(ArticleList).display = False

@@ -16,17 +16,14 @@ from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, Static
-from textual.worker import get_current_worker
 
 from newsreader.config import Settings
-from newsreader.library import Library, LibraryError
+from newsreader.library import Library
 from newsreader.library.derived import Signature
 from newsreader.library.errors import STORAGE_ERRORS
-from newsreader.library.search import SearchResults, search
-from newsreader.library.search_index import SearchAbandoned
+from newsreader.library.search import SearchResults
 from newsreader.library.selection import (
     ALL,
-    MUTED,
     Selection,
     SidebarCounts,
     arrange,
@@ -37,12 +34,13 @@ from newsreader.library.selection import (
 from newsreader.library.subscriptions import Subscriptions
 from newsreader.library.undo import MarkHistory
 from newsreader.model import Article, ArticleState, TagCount
-from newsreader.text.highlight import fold, match_spans, snippet_pieces
+from newsreader.text.highlight import match_spans
 from newsreader.text.links import safe_web_link
 from newsreader.ui.screens.first_screen import FirstScreen
 from newsreader.ui.screens.person_view import PersonView
 from newsreader.ui.screens.quotations import QuotationsScreen
 from newsreader.ui.screens.reader_day import ReaderDay
+from newsreader.ui.screens.search_flow import SearchFlow
 from newsreader.ui.widgets.article_list import ArticleList
 from newsreader.ui.widgets.article_view import ArticleView
 from newsreader.ui.widgets.footer import KeyFooter
@@ -53,7 +51,6 @@ from newsreader.ui.widgets.tag_sidebar import TagSidebar
 if TYPE_CHECKING:  # loaded when first used, not at start
     from newsreader.library.saved_searches import SavedSearch
 
-SEARCH_LIMIT = 200  # the best 200: a person refines the words rather than scroll further
 NARROW_WIDTH = 100  # below this, the tag sidebar shows only while it has focus
 DISK_CHECK_SECONDS = 2.0
 INDEX_BUSY_SECONDS = 1.0  # a search never waits longer for an index another process holds
@@ -130,6 +127,7 @@ class ReaderScreen(Screen[None]):
         self.people: tuple[TagCount, ...] = ()  # the most quoted speakers, with their counts
         self.person: str | None = None  # whose quotations the middle pane lists, if anyone's
         self.person_view = PersonView(self)  # the People group and a person's quotations
+        self.searching = SearchFlow(self)  # the search box and its results
         self.results: SearchResults | None = None
         self.results_by_date = False
         # Marks written from this screen, counted: a load that began at another count may have
@@ -265,7 +263,7 @@ class ReaderScreen(Screen[None]):
         gc.freeze()
         self.query_one(TagSidebar).show_counts(self._counts())
         if self.results is not None:
-            self.run_search(self.query_one("#search", Input).value)
+            self.searching.again()
         else:
             self._show_selection(keep=current.id if current else None)
 
@@ -420,7 +418,7 @@ class ReaderScreen(Screen[None]):
         if selection.kind == "tag":
             self.query_one(TagSidebar).highlight_tag(selection.tag)
         if self.results is not None:
-            self.run_search(self.query_one("#search", Input).value)
+            self.searching.again()
         else:
             self._show_selection()
         self.query_one(ArticleList).focus()
@@ -511,92 +509,18 @@ class ReaderScreen(Screen[None]):
             self.day.reshow()
         self.first.changed()
 
-    # -- search ----------------------------------------------------------------------------
+    # -- search (see `search_flow`) -----------------------------------------------------------
 
     def action_search(self) -> None:
-        self.leave_person(focus=False)
-        box = self.query_one("#search", Input)
-        box.display = True
-        status = self.query_one("#search-status", Static)
-        status.display = True
-        if not box.value:
-            status.update(
-                'Words, "a phrase", -word, OR, tag:NATO, feed:, title:, is:unread, after:2024-01'
-            )
-        self.focus_now(box)
+        self.searching.open()
 
     @on(Input.Changed, "#search")
     def search_changed(self, event: Input.Changed) -> None:
-        self.run_search(event.value)
+        self.searching.run(event.value)
 
     @on(Input.Submitted, "#search")
     def search_submitted(self) -> None:
         self.focus_now(self.query_one(ArticleList))
-
-    @work(thread=True, exclusive=True, group="search")
-    def run_search(self, text: str) -> None:
-        """Search in a thread; a newer keystroke's search supersedes this one's result."""
-        tag = self.selection.tag if self.selection.kind == "tag" else None
-        feed = self.selection.tag if self.selection.kind == "feed" else None
-        states = {"bookmarks": ["bookmarked"], "unread": ["unread"]}.get(self.selection.kind, [])
-        worker = get_current_worker()
-        try:
-            # A newer keystroke cancels this worker: its queries stop there and then.
-            with self.library.index.abandoned_when(lambda: worker.is_cancelled):
-                found = search(
-                    self.library,
-                    text,
-                    limit=SEARCH_LIMIT,
-                    tag=tag,
-                    feed=feed,
-                    typing=True,
-                    states=states,
-                    by_date=self.results_by_date,
-                )
-        except SearchAbandoned:
-            return  # superseded: the newer search shows its results
-        except STORAGE_ERRORS as error:
-            message = str(error) if isinstance(error, LibraryError) else f"Search failed: {error}"
-            if not get_current_worker().is_cancelled:
-                self.app.call_from_thread(self._search_failed, message)
-            return
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show_results, text, found)
-
-    def _search_failed(self, message: str) -> None:
-        """One line where the search's results would be; the list keeps what it showed."""
-        self.query_one("#search-status", Static).update(Text(message))
-
-    def _show_results(self, text: str, found: SearchResults) -> None:
-        if not text.strip():
-            self.clear_search(keep_box=True)
-            return
-        self.results = found
-        hidden = set() if self.selection == MUTED else self.muted
-        articles = [r.article for r in found.results if r.article.id not in hidden]
-        if self.hide_read and self.selection.kind != "bookmarks":
-            articles = [a for a in articles if not self.states.get(a.id, _NO_STATE).read]
-        details = {r.article.id: snippet_pieces(r.snippet) for r in found.results if r.snippet}
-        self.query_one(ArticleList).show(
-            articles, self.states, details, empty_message=found.message
-        )
-        # The message may quote what was typed: text, never markup.
-        self.query_one("#search-status", Static).update(Text(found.message))
-        self._set_list_title(len(articles))
-        self.refresh_bindings()
-
-    def clear_search(self, keep_box: bool = False) -> None:
-        current = self.query_one(ArticleList).current
-        self.results = None
-        box = self.query_one("#search", Input)
-        if not keep_box:
-            with box.prevent(Input.Changed):
-                box.value = ""
-            box.display = False
-            self.query_one("#search-status").display = False
-        self.query_one("#search-status", Static).update("")
-        self._show_selection(keep=current.id if current else None)
-        self.refresh_bindings()
 
     def action_back(self) -> None:
         """escape: leave the search box; again: clear the search; from the article: the list."""
@@ -611,47 +535,22 @@ class ReaderScreen(Screen[None]):
         elif box.has_focus:
             self.focus_now(articles)
         elif self.results is not None or box.display:
-            self.clear_search()
+            self.searching.clear()
             self.focus_now(articles)
         else:
             self.focus_now(articles)
 
     def action_sort_results(self) -> None:
-        """s: search results by relevance, or newest first."""
-        self.results_by_date = not self.results_by_date
-        order = "newest first" if self.results_by_date else "best matches first"
-        self.notify(f"Results: {order}.", timeout=2)
-        self.run_search(self.query_one("#search", Input).value)
+        self.searching.toggle_order()
 
     def action_accept_suggestion(self) -> None:
-        """tab after "did you mean": the suggested word replaces the one the library lacks.
-        Without a suggestion, tab is tab: the next pane (this binding hides Screen's own)."""
-        if self.results is None or not self.results.suggestion:
-            self.focus_next()
-            return
-        box = self.query_one("#search", Input)
-        wrong = self.results.suggestion_for
-        words = box.value.split(" ")
-        fixed = [self.results.suggestion if fold(w) == wrong else w for w in words]
-        box.value = " ".join(fixed)
-        box.cursor_position = len(box.value)
+        self.searching.accept_suggestion()
 
     def action_next_match(self) -> None:
-        self._jump_to_match(1)
+        self.searching.jump_to_match(1)
 
     def action_previous_match(self) -> None:
-        self._jump_to_match(-1)
-
-    def _jump_to_match(self, step: int) -> None:
-        view = self.query_one(ArticleView)
-        if not view.next_match(step):
-            self.notify("No search matches in this article.", timeout=2)
-            return
-        status = self.query_one("#search-status", Static)
-        count = len(view.matches)
-        results = self.results.message if self.results is not None else ""
-        # The match first: the line is narrow, and the count of results is known already.
-        status.update(Text(f"Match {view.current_match + 1} of {count} here · {results}"))
+        self.searching.jump_to_match(-1)
 
     def action_open_link(self) -> None:
         """Open the article's web link in the browser: http(s) only, never through a shell."""

@@ -166,7 +166,7 @@ class ReaderDay:
     def reshow(self) -> None:
         current = self.screen.query_one(ArticleList).current
         if self.screen.results is not None:
-            self.screen.run_search(self.screen.query_one("#search", Input).value)
+            self.screen.searching.again()
         else:
             self.screen._show_selection(keep=current.id if current else None)
 
