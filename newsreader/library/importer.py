@@ -8,10 +8,11 @@ from contextlib import nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 
+from newsreader.library.article_ids import article_id, legacy_ids, version_of
 from newsreader.library.derived import ArticleContent
 from newsreader.library.errors import LibraryError
 from newsreader.library.index_writer import BUSY_SECONDS, BackgroundIndexWriter
-from newsreader.library.library import Library, article_id, legacy_ids, version_of
+from newsreader.library.library import Library
 from newsreader.library.search import sync_index
 from newsreader.library.search_index import quotation_rows
 from newsreader.library.subscriptions import Subscriptions

@@ -11,6 +11,7 @@ from typing import Any
 
 import platformdirs
 
+from newsreader.library.article_ids import article_id, blake2b_hex, content_hash
 from newsreader.library.bodies import BodyFiles, FileAssigner, file_of
 from newsreader.library.derived import ArticleContent, Signature
 from newsreader.library.errors import LibraryError, describe_os_error
@@ -27,51 +28,6 @@ META = "meta"
 
 def default_library_path() -> Path:
     return platformdirs.user_data_path("newsreader") / "library.json"
-
-
-def article_id(parsed: ParsedArticle) -> str:
-    """A stable id. A feed entry: its guid (scoped to its feed, as the feed names itself, unless
-    the guid is a URL), else its link. A file: its title and body, normalised by the parser
-    (single spaces, paragraphs split by a blank line), so the same article read twice, or with
-    other line endings or encoding, gets the same id. Never the feed's title, which can change.
-    """
-    if parsed.guid:
-        scope = "" if "://" in parsed.guid else (parsed.feed or parsed.source)
-        return _hash_id(f"guid\n{scope}\n{parsed.guid}")
-    if parsed.link:
-        return _hash_id("link\n" + parsed.link.strip())
-    return _hash_id(parsed.title.casefold() + "\n" + parsed.body)
-
-
-def legacy_ids(parsed: ParsedArticle, feed_titles: Iterable[str]) -> list[str]:
-    """Ids this entry had before ids stopped depending on the feed's title (its guid was
-    scoped by the title then): an entry stored under one keeps it, and its bookmark."""
-    if not parsed.guid or "://" in parsed.guid:
-        return []
-    titles = dict.fromkeys(title for title in (parsed.source, *feed_titles) if title)
-    return [_hash_id(f"guid\n{title}\n{parsed.guid}") for title in titles]
-
-
-def _hash_id(key: str) -> str:
-    return _blake2b(key)
-
-
-def _blake2b(text: str) -> str:
-    import hashlib  # here: OpenSSL takes 4 ms to load, that a command reading only never uses
-
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
-
-
-def content_hash(parsed: ParsedArticle) -> str:
-    """Every field derived data uses: an updated feed entry is rewritten, and re-derived, when
-    it changes (see `derived`)."""
-    key = "\n".join((parsed.title, parsed.summary, parsed.body, *parsed.tags, parsed.published))
-    return _blake2b(key)
-
-
-def version_of(doc_id: str, item: ParsedArticle) -> str:
-    """The version `Library.versions` will give this article once stored (see `derived`)."""
-    return content_hash(item) if item.guid or item.link else doc_id
 
 
 def _version(doc_id: str, record: Mapping[str, Any]) -> str:
@@ -433,7 +389,7 @@ class Library:
             summary = self.summary(doc_id)
             name = file_of(doc_id, record)
             self._bodies.rewrite({doc_id: {"summary": summary, "body": body}}, {doc_id: name})
-            full = _blake2b(body)
+            full = blake2b_hex(body)
             self._catalog.id_table(ARTICLES).upsert_each({doc_id: {"full": full}})
 
     def has_full_text(self, doc_id: str) -> bool:

@@ -9,8 +9,9 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from newsreader.library.article_ids import article_id, legacy_ids
 from newsreader.library.errors import LibraryError
-from newsreader.library.library import Library, article_id, legacy_ids
+from newsreader.library.library import Library
 from newsreader.library.refresh_schedule import FeedOptions
 from newsreader.library.search import sync_index
 from newsreader.library.subscriptions import Feed, Subscriptions, now_text
