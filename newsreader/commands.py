@@ -19,7 +19,7 @@ from newsreader.library.catalog_copy import (
     sync_copy,
 )
 from newsreader.library.search import muted_ids, search, sync_index
-from newsreader.model import Article, ArticleState, ImportReport, count_words
+from newsreader.model import NO_STATE, Article, ArticleState, ImportReport, count_words
 from newsreader.settings_commands import checked_settings
 from newsreader.text.highlight import plain_snippet
 
@@ -178,19 +178,16 @@ def _list(library: Library, args: argparse.Namespace, output: Output) -> int:
         wanted = args.tag.casefold()
         articles = [a for a in articles if any(t.casefold() == wanted for t in a.tags)]
     if args.bookmarked:
-        articles = [a for a in articles if states.get(a.id, ArticleState()).bookmarked]
+        articles = [a for a in articles if states.get(a.id, NO_STATE).bookmarked]
     hidden = muted(library, args)
     if args.json:
         output.json(
-            [
-                article_json(library, a, states.get(a.id, ArticleState()), a.id in hidden)
-                for a in articles
-            ]
+            [article_json(library, a, states.get(a.id, NO_STATE), a.id in hidden) for a in articles]
         )
         return EXIT_OK
     rows: list[list[str | Styled]] = []
     for article in articles:
-        state = states.get(article.id, ArticleState())
+        state = states.get(article.id, NO_STATE)
         mark = "★" if state.bookmarked else ("·" if article.id in hidden else " ")
         style = "dim" if article.id in hidden else ("" if state.read else "bold")
         title = Styled(article.title, style)

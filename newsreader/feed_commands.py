@@ -19,7 +19,7 @@ from newsreader.library.search import sync_index
 from newsreader.library.storage import fsync_folder
 from newsreader.library.subscriptions import Subscriptions
 from newsreader.markdown_export import Quote, document
-from newsreader.model import ArticleState
+from newsreader.model import NO_STATE
 from newsreader.sources.opml import write_opml
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -150,7 +150,7 @@ def _export_markdown(library: Library, args: argparse.Namespace, output: Output)
         articles = [a for a in articles if any(t.casefold() == wanted for t in a.tags)]
     if args.bookmarked:
         states = library.states()
-        articles = [a for a in articles if states.get(a.id, ArticleState()).bookmarked]
+        articles = [a for a in articles if states.get(a.id, NO_STATE).bookmarked]
     said: dict[str, list[Quote]] = {}
     bodies: dict[str, str] = {}
     if articles:

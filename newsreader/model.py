@@ -73,6 +73,9 @@ class ArticleState:
     read: bool = False
 
 
+NO_STATE = ArticleState()  # an article nobody has marked (frozen, so one is shared)
+
+
 @dataclass(frozen=True, slots=True)
 class TagCount:
     """A tag as the library shows it, with how many articles carry it."""

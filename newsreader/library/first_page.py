@@ -24,7 +24,7 @@ import orjson
 from newsreader.library.errors import LibraryError
 from newsreader.library.selection import ALL, SidebarCounts, arrange, select
 from newsreader.library.storage import write_atomically
-from newsreader.model import Article, ArticleState, TagCount
+from newsreader.model import NO_STATE, Article, ArticleState, TagCount
 from newsreader.text.quotation import KINDS, Quotation
 
 FORMAT = 2
@@ -32,7 +32,6 @@ FORMAT = 2
 ROWS = 300
 PEOPLE_SHOWN = 15  # the sidebar's People group: the most quoted; the rest are a search away
 Signature = tuple[int, int, int] | None
-_NO_STATE = ArticleState()
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,8 +198,8 @@ def write(
             a.published,
             a.added,
             page.files.get(a.id, ""),
-            page.states.get(a.id, _NO_STATE).bookmarked,
-            page.states.get(a.id, _NO_STATE).read,
+            page.states.get(a.id, NO_STATE).bookmarked,
+            page.states.get(a.id, NO_STATE).read,
         ]
         for a in page.articles
     ]
@@ -274,7 +273,7 @@ def compute(
     return FirstPage(
         view=view,
         articles=rows,
-        states={a.id: states.get(a.id, _NO_STATE) for a in rows},
+        states={a.id: states.get(a.id, NO_STATE) for a in rows},
         files=files_of([a.id for a in rows]),
         shown=len(shown) if length is None else length,
         sidebar=sidebar,

@@ -18,7 +18,7 @@ from newsreader.library.errors import LibraryError, describe_os_error
 from newsreader.library.search_index import SearchIndex, id_of, rowid_of
 from newsreader.library.storage import LibraryLock
 from newsreader.library.tinydb_files import open_db
-from newsreader.model import Article, ArticleState, ParsedArticle, TagCount
+from newsreader.model import NO_STATE, Article, ArticleState, ParsedArticle, TagCount
 from newsreader.text.word_forms import snowball_names
 
 ARTICLES = "articles"
@@ -320,7 +320,7 @@ class Library:
             found[doc_id] = (
                 ArticleState(bool(record.get("bookmarked")), bool(record.get("read")))
                 if record is not None
-                else ArticleState()
+                else NO_STATE
             )
         return found
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
-from newsreader.model import Article, ArticleState, TagCount
-
-_NO_STATE = ArticleState()
+from newsreader.model import NO_STATE, Article, ArticleState, TagCount
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +66,7 @@ def select(
     hide = hide_read and selection.kind != "bookmarks"
     shown = []
     for article in articles:
-        state = states.get(article.id, _NO_STATE)
+        state = states.get(article.id, NO_STATE)
         if article.id in muted or (hide and state.read) or not selection.admits(article, state):
             continue
         shown.append(article)

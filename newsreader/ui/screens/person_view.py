@@ -12,7 +12,7 @@ from textual.worker import get_current_worker
 
 from newsreader.library import LibraryError, first_page
 from newsreader.library.errors import STORAGE_ERRORS
-from newsreader.model import ArticleState, TagCount
+from newsreader.model import NO_STATE, TagCount
 from newsreader.ui.widgets.article_list import ArticleList
 from newsreader.ui.widgets.article_view import ArticleView
 from newsreader.ui.widgets.quotation_list import QuotationList
@@ -23,7 +23,6 @@ if TYPE_CHECKING:  # loaded when the people are first counted, not at start
     from newsreader.ui.screens.reader import ReaderScreen
 
 PERSON_QUOTATIONS = 500  # a person's quotations listed, newest article first
-_NO_STATE = ArticleState()
 
 
 class PersonView:
@@ -138,7 +137,7 @@ class PersonView:
         screen = self.screen
         article = quotation.article
         self._show_at(quotation, mark=True)
-        if not screen.states.get(article.id, _NO_STATE).read:
+        if not screen.states.get(article.id, NO_STATE).read:
             screen._write_state(article, read=True)
         screen.query_one(ArticleView).focus()
 

@@ -33,7 +33,7 @@ from newsreader.library.selection import (
 )
 from newsreader.library.subscriptions import Subscriptions
 from newsreader.library.undo import MarkHistory
-from newsreader.model import Article, ArticleState, TagCount
+from newsreader.model import NO_STATE, Article, ArticleState, TagCount
 from newsreader.text.highlight import match_spans
 from newsreader.text.links import safe_web_link
 from newsreader.ui.screens.first_screen import FirstScreen
@@ -54,7 +54,6 @@ if TYPE_CHECKING:  # loaded when first used, not at start
 NARROW_WIDTH = 100  # below this, the tag sidebar shows only while it has focus
 DISK_CHECK_SECONDS = 2.0
 INDEX_BUSY_SECONDS = 1.0  # a search never waits longer for an index another process holds
-_NO_STATE = ArticleState()
 
 
 class ReaderScreen(Screen[None]):
@@ -430,7 +429,7 @@ class ReaderScreen(Screen[None]):
     def _show_in_pane(self, article: Article | None) -> None:
         view = self.query_one(ArticleView)
         if article is None:
-            view.show(None, "", _NO_STATE)
+            view.show(None, "", NO_STATE)
             return
         try:
             body = self.library.body(article.id)
@@ -439,11 +438,11 @@ class ReaderScreen(Screen[None]):
             body = ""
         terms = self.results.query.terms if self.results is not None else []
         matches = match_spans(body, terms) if terms else []
-        view.show(article, body, self.states.get(article.id, _NO_STATE), matches)
+        view.show(article, body, self.states.get(article.id, NO_STATE), matches)
 
     @on(ArticleList.Opened)
     def open_article(self, event: ArticleList.Opened) -> None:
-        if not self.states.get(event.article.id, _NO_STATE).read:
+        if not self.states.get(event.article.id, NO_STATE).read:
             self._write_state(event.article, read=True)
         self.focus_now(self.query_one(ArticleView))
 
@@ -459,20 +458,20 @@ class ReaderScreen(Screen[None]):
     def action_toggle_bookmark(self) -> None:
         article = self._current_article()
         if article is not None:
-            state = self.states.get(article.id, _NO_STATE)
+            state = self.states.get(article.id, NO_STATE)
             self._write_state(article, bookmarked=not state.bookmarked)
 
     def action_toggle_read(self) -> None:
         article = self._current_article()
         if article is not None:
-            state = self.states.get(article.id, _NO_STATE)
+            state = self.states.get(article.id, NO_STATE)
             self._write_state(article, read=not state.read)
 
     def _write_state(
         self, article: Article, bookmarked: bool | None = None, read: bool | None = None
     ) -> None:
         """Write to disk first (fsync'd, atomic), then show it: the screen never claims more."""
-        before = self.states.get(article.id, _NO_STATE)
+        before = self.states.get(article.id, NO_STATE)
         what = "read" if read else "unread" if read is not None else ""
         if bookmarked is not None:
             what = "bookmarked" if bookmarked else "bookmark removed"
@@ -504,7 +503,7 @@ class ReaderScreen(Screen[None]):
         self.query_one(TagSidebar).update_state_counts(self._counts())
         view = self.query_one(ArticleView)
         if view.article is not None and view.article.id in changed:
-            view.update_state(states.get(view.article.id, _NO_STATE))
+            view.update_state(states.get(view.article.id, NO_STATE))
         if self.hide_read or self.selection.kind == "unread":
             self.day.reshow()
         self.first.changed()

@@ -17,7 +17,7 @@ from textual.worker import get_current_worker
 
 from newsreader.library import LibraryError
 from newsreader.library.selection import next_order
-from newsreader.model import Article, ArticleState, TagCount
+from newsreader.model import NO_STATE, Article, TagCount
 from newsreader.text.links import safe_web_link
 from newsreader.ui.screens.name_prompt import NamePrompt
 from newsreader.ui.widgets.article_list import ArticleList
@@ -32,7 +32,6 @@ if TYPE_CHECKING:
     from newsreader.library.saved_searches import SavedSearch
     from newsreader.ui.screens.reader import ReaderScreen
 
-_NO_STATE = ArticleState()
 FULL_TEXT_SECONDS = 15.0
 SAVE_FOLDER_VARIABLE = "NEWSREADER_SAVE_DIR"
 
@@ -79,7 +78,7 @@ class ReaderDay:
             shown = list({q.article.id: q.article for q in quotations}.values())
         else:
             shown = list(self.screen.query_one(ArticleList).articles)
-        unread = [a.id for a in shown if not self.screen.states.get(a.id, _NO_STATE).read]
+        unread = [a.id for a in shown if not self.screen.states.get(a.id, NO_STATE).read]
         if not unread:
             self.screen.notify("Nothing unread here.", timeout=2)
             return
@@ -139,7 +138,7 @@ class ReaderDay:
         start = articles.cursor + 1 if view.article is not None else articles.cursor
         following = range(start, len(shown))
         index = next(
-            (i for i in following if not self.screen.states.get(shown[i].id, _NO_STATE).read), -1
+            (i for i in following if not self.screen.states.get(shown[i].id, NO_STATE).read), -1
         )
         if index < 0:
             self.screen.notify("No unread article after this one.", timeout=2)

@@ -15,7 +15,7 @@ from newsreader.library.errors import STORAGE_ERRORS
 from newsreader.library.search import SearchResults, search
 from newsreader.library.search_index import SearchAbandoned
 from newsreader.library.selection import MUTED
-from newsreader.model import ArticleState
+from newsreader.model import NO_STATE
 from newsreader.text.highlight import fold, snippet_pieces
 from newsreader.ui.widgets.article_list import ArticleList
 from newsreader.ui.widgets.article_view import ArticleView
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 
 SEARCH_LIMIT = 200  # the best 200: a person refines the words rather than scroll further
 HINT = 'Words, "a phrase", -word, OR, tag:NATO, feed:, title:, is:unread, after:2024-01'
-_NO_STATE = ArticleState()
 
 
 class SearchFlow:
@@ -107,7 +106,7 @@ class SearchFlow:
         hidden = set() if screen.selection == MUTED else screen.muted
         articles = [r.article for r in found.results if r.article.id not in hidden]
         if screen.hide_read and screen.selection.kind != "bookmarks":
-            articles = [a for a in articles if not screen.states.get(a.id, _NO_STATE).read]
+            articles = [a for a in articles if not screen.states.get(a.id, NO_STATE).read]
         details = {r.article.id: snippet_pieces(r.snippet) for r in found.results if r.snippet}
         screen.query_one(ArticleList).show(
             articles, screen.states, details, empty_message=found.message

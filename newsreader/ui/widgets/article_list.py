@@ -17,13 +17,12 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from newsreader.model import Article, ArticleState
+from newsreader.model import NO_STATE, Article, ArticleState
 from newsreader.text.sanitize import for_display
 from newsreader.ui.widgets.scrollbars import update_bar
 
 ROW_HEIGHT = 2
 KEPT_ROWS = 2000  # drawn rows kept (a screen shows about 40)
-_NO_STATE = ArticleState()
 
 
 class ArticleList(ScrollView, can_focus=True):
@@ -219,7 +218,7 @@ class ArticleList(ScrollView, can_focus=True):
         if row >= len(self.articles):
             return Strip.blank(width, base)
         article = self.articles[row]
-        state = self.states.get(article.id, _NO_STATE)
+        state = self.states.get(article.id, NO_STATE)
         style = base
         if row == self.cursor:
             style += self._component("article-list--cursor")

@@ -26,7 +26,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 
 from newsreader.library.first_page import Opening, body_check
-from newsreader.model import Article, ArticleState, count_words, reading_minutes
+from newsreader.model import NO_STATE, Article, ArticleState, count_words, reading_minutes
 from newsreader.text.quotes import quote_spans
 from newsreader.text.sanitize import for_display
 from newsreader.ui.widgets.scrollbars import remember_drawings, update_bar
@@ -70,7 +70,7 @@ class ArticleView(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.article: Article | None = None
         self.body = ""
-        self.state = ArticleState()
+        self.state = NO_STATE
         self.matches: list[tuple[int, int]] = []
         self.current_match = -1
         self.quotations: list[Quotation] = []
