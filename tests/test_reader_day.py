@@ -139,6 +139,19 @@ async def test_hide_read_and_order_from_the_config(library: Library) -> None:
         assert titles(pilot) == [a.title for a in library.articles()[1:]][::-1]
 
 
+async def test_hidden_read_articles_stay_hidden_in_search_results(library: Library) -> None:
+    lighthouse = next(a for a in library.articles() if "lighthouse" in a.title)
+    library.set_state([lighthouse.id], read=True)
+    async with app_with(library, hide_read=True).run_test(size=(140, 40)) as pilot:
+        await loaded(pilot)
+        await pilot.press("slash", *"lighthouse", "enter")
+        await until(pilot, lambda: screen_of(pilot).results is not None)
+        assert [r.article.id for r in screen_of(pilot).results.results] == [lighthouse.id]
+        assert titles(pilot) == []  # found, but read: hidden as in the list
+        await pilot.press("H")  # shown again when read articles are
+        await until(pilot, lambda: titles(pilot) == [lighthouse.title])
+
+
 async def test_save_a_search_and_find_it_after_a_restart(library: Library) -> None:
     async with app_with(library).run_test(size=(140, 40)) as pilot:
         await loaded(pilot)
